@@ -1,0 +1,106 @@
+"""The medkg vocabulary: namespaces, and the schema read from ``ontology/medkg.ttl``.
+
+The schema file is the one place classes, relations, domains and ranges are stated; source
+validation, graph building and every export read them from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+
+BASE = "https://w3id.org/medkg/"
+MEDKG = Namespace(BASE + "vocab/")
+ENTITY = Namespace(BASE + "entity/")
+SOURCE = Namespace(BASE + "source/")
+OBO = Namespace("http://purl.obolibrary.org/obo/")
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+DEFINITION = OBO.IAO_0000115
+
+#: Prefixes bound in every serialisation, in this order.
+PREFIXES: dict[str, Namespace] = {
+    "medkg": MEDKG,
+    "mk": ENTITY,
+    "mksrc": SOURCE,
+    "obo": OBO,
+    "owl": Namespace(str(OWL)),
+    "rdf": Namespace(str(RDF)),
+    "rdfs": Namespace(str(RDFS)),
+    "xsd": Namespace(str(XSD)),
+    "skos": Namespace(str(SKOS)),
+    "dcterms": Namespace(str(DCTERMS)),
+}
+
+ROOT_CLASS = MEDKG.MedicalEntity
+
+
+@dataclass(frozen=True)
+class Property:
+    """A relation or literal-valued property the schema declares."""
+
+    name: str
+    iri: URIRef
+    is_object: bool
+    domain: str
+    range: str  # a class name, or an XSD local name for datatype properties
+
+
+@dataclass(frozen=True)
+class Schema:
+    """Class hierarchy and properties from the schema graph, keyed by local name."""
+
+    graph: Graph
+    ancestors: dict[str, frozenset[str]]
+    properties: dict[str, Property]
+
+    @property
+    def entity_types(self) -> list[str]:
+        """Classes an entity may be typed with: every subclass of MedicalEntity."""
+        root = _local(ROOT_CLASS)
+        return sorted(c for c, up in self.ancestors.items() if root in up and c != root)
+
+    def is_a(self, cls: str, ancestor: str) -> bool:
+        return ancestor in self.ancestors.get(cls, frozenset())
+
+
+def _local(iri: URIRef) -> str:
+    return str(iri)[len(str(MEDKG)) :]
+
+
+def load_schema(path: Path) -> Schema:
+    """Read the schema Turtle file and index its classes and properties."""
+    graph = Graph()
+    graph.parse(path, format="turtle")
+    parents: dict[str, set[str]] = {}
+    for cls in graph.subjects(RDF.type, OWL.Class):
+        if isinstance(cls, URIRef) and str(cls).startswith(str(MEDKG)):
+            parents[_local(cls)] = {
+                _local(p) for p in graph.objects(cls, RDFS.subClassOf) if str(p).startswith(str(MEDKG))
+            }
+    ancestors = {c: frozenset(_closure(c, parents)) for c in parents}
+    properties = {}
+    for kind, is_object in ((OWL.ObjectProperty, True), (OWL.DatatypeProperty, False)):
+        for prop in graph.subjects(RDF.type, kind):
+            if not (isinstance(prop, URIRef) and str(prop).startswith(str(MEDKG))):
+                continue
+            domain = graph.value(prop, RDFS.domain)
+            rng = graph.value(prop, RDFS.range)
+            if domain is None or rng is None:
+                raise ValueError(f"{path}: property {prop} needs rdfs:domain and rdfs:range")
+            rng_name = _local(rng) if is_object else str(rng)[len(str(XSD)) :]
+            properties[_local(prop)] = Property(_local(prop), prop, is_object, _local(domain), rng_name)
+    return Schema(graph, ancestors, dict(sorted(properties.items())))
+
+
+def _closure(cls: str, parents: dict[str, set[str]]) -> set[str]:
+    seen = {cls}
+    todo = [cls]
+    while todo:
+        for parent in parents.get(todo.pop(), ()):
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    return seen
