@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, SKOS
 
 from .model import Entity, Fact, KnowledgeBase, SourceDoc
@@ -42,7 +43,9 @@ def new_graph() -> Graph:
 def build_graph(kb: KnowledgeBase, schema: Schema) -> Graph:
     """Schema, sources, entities and facts with provenance, in one rdflib graph."""
     graph = new_graph()
-    for triple in schema.graph:
+    # The schema's blank nodes (class expressions, lists) get labels from their content, not random
+    # ones from the Turtle parser, so every export of the graph is the same from build to build.
+    for triple in to_canonical_graph(schema.graph):
         graph.add(triple)
     for doc in kb.sources.values():
         _add_source(graph, doc)
@@ -91,7 +94,7 @@ def _add_fact(graph: Graph, fact: Fact) -> None:
     elif isinstance(fact.value, bool):
         target = Literal(fact.value, datatype=XSD.boolean)
     else:
-        target = Literal(str(fact.value), datatype=XSD.string)
+        target = Literal(str(fact.value))  # a plain literal is xsd:string in RDF 1.1
     graph.add((subject, predicate, target))
     prov = fact.provenance
     axiom = axiom_node(fact)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 from .errors import Problem
+
+
+_IRI = re.compile(r'https?://[^\s<>"{}]+')
+
+
+def _short(graph: Graph, iri: str) -> str:
+    try:
+        return graph.namespace_manager.normalizeUri(URIRef(iri))
+    except Exception:  # rdflib cannot shorten every IRI
+        return iri
 
 
 def check(graph: Graph, shapes_path: Path, *, label: str = "graph") -> list[Problem]:
@@ -29,5 +40,6 @@ def check(graph: Graph, shapes_path: Path, *, label: str = "graph") -> list[Prob
         shape = report.value(result, SH.sourceShape)
         name = graph.namespace_manager.normalizeUri(focus) if isinstance(focus, URIRef) else str(focus)
         shape_name = str(shape).rsplit("/", 1)[-1] if isinstance(shape, URIRef) else "shape"
-        problems.append(Problem(label, 0, name, f"{message} [{shape_name}]", "fix the graph or its source"))
+        text = _IRI.sub(lambda m: _short(graph, m.group(0)), str(message))
+        problems.append(Problem(label, 0, name, f"{text} [{shape_name}]", "fix the graph or its source"))
     return sorted(set(problems), key=lambda p: (p.entry, p.what))

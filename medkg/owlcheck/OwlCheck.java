@@ -50,7 +50,9 @@ import java.util.regex.Pattern;
 import org.semanticweb.owlapi.apibinding.OWLManager;
 import org.semanticweb.owlapi.formats.FunctionalSyntaxDocumentFormat;
 import org.semanticweb.owlapi.formats.ManchesterSyntaxDocumentFormat;
+import org.semanticweb.owlapi.formats.NTriplesDocumentFormat;
 import org.semanticweb.owlapi.formats.OWLXMLDocumentFormat;
+import org.semanticweb.owlapi.formats.RDFJsonLDDocumentFormat;
 import org.semanticweb.owlapi.formats.RDFXMLDocumentFormat;
 import org.semanticweb.owlapi.formats.TurtleDocumentFormat;
 import org.semanticweb.owlapi.io.FileDocumentSource;
@@ -73,33 +75,103 @@ import org.semanticweb.owlapi.profiles.OWLProfileViolation;
 
 public class OwlCheck {
 
-    /** Longest error message echoed; the OWL API's multi-parser errors are huge. */
+    /** Longest error message echoed. */
     private static final int MAX_ERROR_CHARS = 4000;
+
+    /** Start of one slf4j-simple record, as configured in configureLogging(). */
+    private static final Pattern LOG_RECORD =
+            Pattern.compile("^(TRACE|DEBUG|INFO|WARN|ERROR) (\\S+) - (.*)$");
+
+    private static final String UNPARSED_PREFIX = "Unparsed triple: ";
+
+    private static final PrintStream REAL_ERR = System.err;
 
     public static void main(String[] args) {
         if (args.length == 0) {
             System.err.println("usage: java -cp <owlapi classpath> OwlCheck.java FILE...");
             System.exit(2);
         }
+        configureLogging();
         int failures = 0;
         for (String arg : args) {
             File file = new File(arg);
             String line;
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
             try {
-                line = check(file);
-            } catch (OWLOntologyCreationException | RuntimeException e) {
+                System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+                line = check(file, log);
+            } catch (OWLOntologyCreationException | RuntimeException | LinkageError e) {
                 failures++;
-                String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
+                String msg = describe(e);
                 if (msg.length() > MAX_ERROR_CHARS) {
                     msg = msg.substring(0, MAX_ERROR_CHARS) + " ...[truncated]";
                 }
+                System.setErr(REAL_ERR);
                 System.err.println("OwlCheck: cannot load " + file.getPath() + ": " + msg);
                 line = "{\"file\": " + q(file.getPath()) + ", \"error\": " + q(msg) + "}";
+            } finally {
+                System.setErr(REAL_ERR);
             }
             System.out.println(line);
             System.out.flush();
         }
         System.exit(failures == 0 ? 0 : 1);
+    }
+
+    /** Route SLF4J (if slf4j-simple is the binding) to System.err, one line per record. */
+    private static void configureLogging() {
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err"); // not cached
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "false");
+        System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "false");
+        try {
+            Class.forName("org.slf4j.impl.SimpleLogger");
+        } catch (ClassNotFoundException e) {
+            System.err.println("OwlCheck: slf4j-simple not on the class path;"
+                    + " OWL API parser warnings will not be reported");
+        }
+    }
+
+    /** A short, readable message for a load failure. */
+    private static String describe(Throwable e) {
+        if (e instanceof UnparsableOntologyException) {
+            UnparsableOntologyException u = (UnparsableOntologyException) e;
+            StringBuilder sb = new StringBuilder("could not parse " + u.getDocumentIRI());
+            for (Map.Entry<OWLParser, OWLParserException> en : u.getExceptions().entrySet()) {
+                OWLParserException pe = en.getValue();
+                Throwable root = pe;
+                while (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                }
+                sb.append("; ").append(en.getKey().getClass().getSimpleName()).append(": ")
+                        .append(firstLine(root == pe ? pe.getMessage() : root.toString()));
+            }
+            return sb.toString();
+        }
+        if (e instanceof LinkageError) {
+            return "OWL API class path incomplete (" + e + ")";
+        }
+        String msg = e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
+        if (e instanceof NullPointerException && String.valueOf(e.getMessage()).contains("parser")) {
+            msg += " (a parser factory failed to load: OWL API class path incomplete?)";
+        } else if (e instanceof RuntimeException) {
+            msg += " (OWL API crashed while loading" + frameHint(e) + ")";
+        }
+        return msg;
+    }
+
+    /** ", at <first OWL API stack frame>", or "" when there is none. */
+    private static String frameHint(Throwable e) {
+        for (StackTraceElement frame : e.getStackTrace()) {
+            String cls = frame.getClassName();
+            if (cls.startsWith("org.semanticweb.") || cls.startsWith("uk.ac.manchester.")
+                    || cls.startsWith("org.obolibrary.")) {
+                return ", at " + frame;
+            }
+        }
+        return "";
     }
 
     /** Guess the document format from the file name so only that parser runs. */
@@ -111,6 +183,12 @@ public class OwlCheck {
         if (name.endsWith(".ttl")) {
             return new TurtleDocumentFormat();
         }
+        if (name.endsWith(".nt")) {
+            return new NTriplesDocumentFormat();
+        }
+        if (name.endsWith(".jsonld")) {
+            return new RDFJsonLDDocumentFormat();
+        }
         if (name.endsWith(".ofn")) {
             return new FunctionalSyntaxDocumentFormat();
         }
@@ -120,19 +198,21 @@ public class OwlCheck {
         if (name.endsWith(".owx")) {
             return new OWLXMLDocumentFormat();
         }
-        return null; // unknown: let the OWL API try every parser
+        return null; // unknown: let the OWL API try every parser, as Protégé does
     }
 
-    private static String check(File file) throws OWLOntologyCreationException {
+    private static String check(File file, ByteArrayOutputStream log)
+            throws OWLOntologyCreationException {
         if (!file.isFile()) {
             throw new OWLOntologyCreationException("no such file: " + file.getPath());
         }
         OWLOntologyManager manager = OWLManager.createOWLOntologyManager();
         // Unresolvable imports are reported, not fatal; never wait long on the network.
-        // Note: in OWL API 5 the loader configuration is immutable, set* returns a copy.
+        // OWL API 5: the loader configuration is immutable, set* returns a modified copy.
         OWLOntologyLoaderConfiguration config = manager.getOntologyLoaderConfiguration()
                 .setMissingImportHandlingStrategy(MissingImportHandlingStrategy.SILENT)
-                .setConnectionTimeout(5000);
+                .setConnectionTimeout(5000)
+                .setReportStackTraces(false);
         manager.setOntologyLoaderConfiguration(config);
         List<String> missingImports = new ArrayList<>();
         manager.addMissingImportListener(event -> missingImports.add(
@@ -144,27 +224,52 @@ public class OwlCheck {
                 hint == null ? new FileDocumentSource(file) : new FileDocumentSource(file, hint);
         OWLOntology ont = manager.loadOntologyFromOntologyDocument(source, config);
 
+        // The format object attached to the ontology, not the hint, carries the metadata.
         OWLDocumentFormat format = manager.getOntologyFormat(ont);
 
         // (a) triples the RDF parser could not map to any axiom (Protégé drops them).
         List<String> unparsed = new ArrayList<>();
+        Set<List<String>> unparsedKeys = new HashSet<>();
         TreeSet<String> guessed = new TreeSet<>();
         if (format != null) {
             Optional<OWLOntologyLoaderMetaData> meta = format.getOntologyLoaderMetaData();
             if (meta.isPresent() && meta.get() instanceof RDFParserMetaData) {
                 RDFParserMetaData rdfMeta = (RDFParserMetaData) meta.get();
-                rdfMeta.getUnparsedTriples().map(Object::toString).sorted()
-                        .forEach(unparsed::add);
+                rdfMeta.getUnparsedTriples().sorted().forEach(t -> {
+                    unparsed.add(t.toString());
+                    unparsedKeys.add(tripleKey(t));
+                });
                 rdfMeta.getGuessedDeclarations().entries().forEach(
                         e -> guessed.add(e.getValue().getSimpleName() + " " + e.getKey()));
             }
         }
 
+        // Parser log: warnings, plus unparsed triples the metadata does not list.
+        List<String> warnings = new ArrayList<>();
+        for (String[] rec : logRecords(log.toString(StandardCharsets.UTF_8))) {
+            String level = rec[0];
+            String msg = rec[2];
+            if (msg.startsWith(UNPARSED_PREFIX)) {
+                String payload = msg.substring(UNPARSED_PREFIX.length()).trim();
+                if (!unparsedKeys.contains(logTripleKey(payload))) {
+                    unparsed.add("(parser log) " + payload);
+                }
+            } else if (level.equals("WARN") || level.equals("ERROR")) {
+                warnings.add(level + " " + rec[1] + ": " + msg);
+            }
+        }
+
         // (b) OWL 2 DL profile violations.
         List<String> violations = new ArrayList<>();
-        for (OWLProfileViolation v : new OWL2DLProfile().checkOntology(ont).getViolations()) {
-            violations.add(v.toString());
+        try {
+            for (OWLProfileViolation v : new OWL2DLProfile().checkOntology(ont).getViolations()) {
+                violations.add(v.toString());
+            }
+        } catch (RuntimeException e) {
+            // e.g. an empty owl:propertyChainAxiom list makes the 5.1.20 checker throw
+            violations.add("OWL2DLProfile check crashed: " + e + frameHint(e));
         }
+        violations.sort(null); // the OWL API's order is not stable between runs
 
         // (c) entities used in this file but declared neither here nor in its imports.
         TreeSet<String> undeclared = new TreeSet<>();
@@ -196,6 +301,7 @@ public class OwlCheck {
         sb.append(", \"undeclared\": ").append(arr(new ArrayList<>(undeclared)));
         sb.append(", \"guessed_declarations\": ").append(arr(new ArrayList<>(guessed)));
         sb.append(", \"missing_imports\": ").append(arr(missingImports));
+        sb.append(", \"warnings\": ").append(arr(warnings));
         sb.append(", \"counts\": {");
         boolean first = true;
         for (Map.Entry<String, Long> e : counts.entrySet()) {
@@ -209,6 +315,48 @@ public class OwlCheck {
         return sb.toString();
     }
 
+    /** Split captured slf4j-simple output into {level, logger, message} records. */
+    private static List<String[]> logRecords(String text) {
+        List<String[]> records = new ArrayList<>();
+        for (String line : text.split("\\r?\\n")) {
+            Matcher m = LOG_RECORD.matcher(line);
+            if (m.matches()) {
+                records.add(new String[] {m.group(1), m.group(2), m.group(3)});
+            } else if (!records.isEmpty() && !line.isEmpty()) {
+                String[] last = records.get(records.size() - 1);
+                last[2] = last[2] + "\n" + line; // continuation (e.g. a stack trace)
+            } else if (!line.isEmpty()) {
+                records.add(new String[] {"WARN", "stderr", line}); // unexpected output
+            }
+        }
+        return records;
+    }
+
+    /** Order-free identity of a triple, to match metadata triples with log lines. */
+    private static List<String> tripleKey(RDFTriple t) {
+        return sortedKey(t.getSubject().toString(), t.getPredicate().toString(),
+                t.getObject().toString());
+    }
+
+    /** The parser log prints triples as "a -> b -> c", not always subject first. */
+    private static List<String> logTripleKey(String payload) {
+        String[] parts = payload.split(" -> ", 3);
+        return parts.length == 3 ? sortedKey(parts) : Arrays.asList(payload);
+    }
+
+    private static List<String> sortedKey(String... parts) {
+        List<String> key = new ArrayList<>();
+        for (String p : parts) {
+            String t = p.trim();
+            if (t.startsWith("<") && t.endsWith(">")) {
+                t = t.substring(1, t.length() - 1);
+            }
+            key.add(t);
+        }
+        key.sort(null);
+        return key;
+    }
+
     private static String kind(OWLEntity e) {
         return e.getEntityType().getName(); // e.g. "Class", "ObjectProperty"
     }
@@ -217,8 +365,9 @@ public class OwlCheck {
         if (s == null) {
             return "";
         }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        String t = s.strip();
+        int nl = t.indexOf('\n');
+        return nl < 0 ? t : t.substring(0, nl).strip();
     }
 
     private static String arr(List<String> items) {
