@@ -13,13 +13,9 @@ from .errors import Problem, ValidationError
 from .exports import EXPORTS, write_exports
 from .graph import build_graph
 from .model import KnowledgeBase, assemble
+from .paths import DEFAULT_ONTOLOGY, DEFAULT_OUT, DEFAULT_SOURCES
 from .shapes import check
 from .vocab import Schema, load_schema
-
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SOURCES = ROOT / "sources"
-DEFAULT_ONTOLOGY = ROOT / "ontology"
-DEFAULT_OUT = ROOT / "exports"
 
 
 @dataclass(frozen=True)
@@ -38,8 +34,9 @@ def load_knowledge(sources_dir: Path, schema: Schema) -> KnowledgeBase:
     return assemble(files, schema, problems)
 
 
-def make_graph(sources_dir: Path = DEFAULT_SOURCES, ontology_dir: Path = DEFAULT_ONTOLOGY, *,
-               shacl: bool = True) -> tuple[KnowledgeBase, Graph]:
+def make_graph(
+    sources_dir: Path = DEFAULT_SOURCES, ontology_dir: Path = DEFAULT_ONTOLOGY, *, shacl: bool = True
+) -> tuple[KnowledgeBase, Graph]:
     """Validated knowledge base and its graph, checked against the SHACL shapes."""
     schema = load_schema(ontology_dir / "medkg.ttl")
     kb = load_knowledge(sources_dir, schema)
@@ -51,9 +48,14 @@ def make_graph(sources_dir: Path = DEFAULT_SOURCES, ontology_dir: Path = DEFAULT
     return kb, graph
 
 
-def build(*, sources_dir: Path = DEFAULT_SOURCES, ontology_dir: Path = DEFAULT_ONTOLOGY,
-          out_dir: Path = DEFAULT_OUT, formats: Sequence[str] | None = None,
-          progress: Callable[[str], None] = lambda _: None) -> Built:
+def build(
+    *,
+    sources_dir: Path = DEFAULT_SOURCES,
+    ontology_dir: Path = DEFAULT_ONTOLOGY,
+    out_dir: Path = DEFAULT_OUT,
+    formats: Sequence[str] | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> Built:
     """Build the graph and write the chosen exports (all by default). Nothing is written on error."""
     progress(f"reading sources in {sources_dir}")
     kb, graph = make_graph(sources_dir, ontology_dir)

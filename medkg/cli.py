@@ -24,8 +24,9 @@ medkg turns curated medical reference sources into one RDF knowledge graph and e
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="medkg", description=DESCRIPTION,
-                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    top = argparse.ArgumentParser(
+        prog="medkg", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     top.add_argument("--version", action="version", version=f"medkg {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:

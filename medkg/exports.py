@@ -107,8 +107,9 @@ def publish(staged: Path, out_dir: Path, relpath: str) -> Path:
     return target
 
 
-def write_exports(graph: Graph, out_dir: Path, names: list[str], *,
-                  progress: Callable[[str], None] = lambda _: None) -> list[Path]:
+def write_exports(
+    graph: Graph, out_dir: Path, names: list[str], *, progress: Callable[[str], None] = lambda _: None
+) -> list[Path]:
     """Write the named exports: all into a staging folder first, then each moved into place."""
     with staging(out_dir) as tmp:
         for name in names:

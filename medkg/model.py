@@ -129,8 +129,13 @@ def assemble(files: Iterable[SourceFile], schema: Schema, problems: list[Problem
     for file in files:
         if file.source_ref and file.source_ref not in sources:
             problems.append(
-                Problem(file.path, 1, "source", f"unknown source '{file.source_ref}'",
-                        f"define it in a source block; known: {_known(sources)}")
+                Problem(
+                    file.path,
+                    1,
+                    "source",
+                    f"unknown source '{file.source_ref}'",
+                    f"define it in a source block; known: {_known(sources)}",
+                )
             )
         for fact in file.facts:
             _check_fact(fact, entities, schema, problems)
@@ -138,9 +143,13 @@ def assemble(files: Iterable[SourceFile], schema: Schema, problems: list[Problem
             if key in seen:
                 first = seen[key].provenance
                 problems.append(
-                    Problem(file.path, fact.provenance.line, _describe(fact),
-                            f"duplicate fact, already stated at {first.file}:{first.line}",
-                            "state each fact once per source")
+                    Problem(
+                        file.path,
+                        fact.provenance.line,
+                        _describe(fact),
+                        f"duplicate fact, already stated at {first.file}:{first.line}",
+                        "state each fact once per source",
+                    )
                 )
                 continue
             seen[key] = fact
@@ -168,8 +177,13 @@ def _merge_sources(files: list[SourceFile], problems: list[Problem]) -> dict[str
             continue
         if doc.id in sources:
             problems.append(
-                Problem(file.path, 1, f"source {doc.id}", f"duplicate source id, also defined in {sources[doc.id].file}",
-                        "give each source document its own id, or refer to it with `source: <id>`")
+                Problem(
+                    file.path,
+                    1,
+                    f"source {doc.id}",
+                    f"duplicate source id, also defined in {sources[doc.id].file}",
+                    "give each source document its own id, or refer to it with `source: <id>`",
+                )
             )
             continue
         sources[doc.id] = doc
@@ -190,23 +204,39 @@ def _merge_entities(files: list[SourceFile], problems: list[Problem]) -> dict[st
                 if getattr(other, attr) != getattr(first, attr):
                     broken = True
                     problems.append(
-                        Problem(other.file, other.line, f"entity {eid}",
-                                f"{attr} '{getattr(other, attr)}' differs from '{getattr(first, attr)}' in {first.file}:{first.line}",
-                                f"an entity named by several sources needs one {attr}")
+                        Problem(
+                            other.file,
+                            other.line,
+                            f"entity {eid}",
+                            f"{attr} '{getattr(other, attr)}' differs from '{getattr(first, attr)}'"
+                            f" in {first.file}:{first.line}",
+                            f"an entity named by several sources needs one {attr}",
+                        )
                     )
         definitions = {e.definition for e in group if e.definition}
         if len(definitions) > 1:
             broken = True
             later = next(e for e in group[1:] if e.definition and e.definition != first.definition)
             problems.append(
-                Problem(later.file, later.line, f"entity {eid}",
-                        f"definition differs from the one in {first.file}:{first.line}",
-                        "keep one definition and leave `definition` out of the other sources")
+                Problem(
+                    later.file,
+                    later.line,
+                    f"entity {eid}",
+                    f"definition differs from the one in {first.file}:{first.line}",
+                    "keep one definition and leave `definition` out of the other sources",
+                )
             )
         elif not definitions:
             broken = True
-            problems.append(Problem(first.file, first.line, f"entity {eid}", "no source gives a definition",
-                                    "add `definition:` in your own words"))
+            problems.append(
+                Problem(
+                    first.file,
+                    first.line,
+                    f"entity {eid}",
+                    "no source gives a definition",
+                    "add `definition:` in your own words",
+                )
+            )
         if broken:
             continue
         entities[eid] = Entity(
@@ -240,8 +270,11 @@ def _check_fact(fact: Fact, entities: dict[str, Entity], schema: Schema, problem
             problems.append(Problem(*where, f"unknown entity '{eid}' as {role}", hint))
         elif not schema.is_a(entity.type, expected):
             problems.append(
-                Problem(*where, f"{role} '{eid}' is a {entity.type}, but {fact.predicate} needs a {expected} as {role}",
-                        f"check the direction of the relation or the entity's type")
+                Problem(
+                    *where,
+                    f"{role} '{eid}' is a {entity.type}, but {fact.predicate} needs a {expected} as {role}",
+                    "check the direction of the relation or the entity's type",
+                )
             )
 
 
@@ -261,9 +294,15 @@ def _check_cycles(facts: list[Fact], problems: list[Problem]) -> None:
                 start = next(i for i, f in enumerate(path + [fact]) if f.subject == target)
                 cycle = (path + [fact])[start:]
                 names = " -> ".join([f.subject for f in cycle] + [target])
-                problems.append(Problem(fact.provenance.file, fact.provenance.line, _describe(fact),
-                                        f"escalatesTo forms a cycle: {names}",
-                                        "a treatment ladder only goes up; remove one of these steps"))
+                problems.append(
+                    Problem(
+                        fact.provenance.file,
+                        fact.provenance.line,
+                        _describe(fact),
+                        f"escalatesTo forms a cycle: {names}",
+                        "a treatment ladder only goes up; remove one of these steps",
+                    )
+                )
             elif target not in state:
                 path.append(fact)
                 visit(target)

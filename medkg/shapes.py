@@ -10,7 +10,6 @@ from rdflib.namespace import SH
 
 from .errors import Problem
 
-
 _IRI = re.compile(r'https?://[^\s<>"{}]+')
 
 

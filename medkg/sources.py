@@ -48,7 +48,9 @@ def read_dir(directory: Path, schema: Schema, problems: list[Problem]) -> list[S
     """Read every ``*.yaml`` file in ``directory`` (sorted by name)."""
     paths = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
     if not paths:
-        problems.append(Problem(str(directory), 0, "", "no *.yaml source files here", "pass the folder of curated sources"))
+        problems.append(
+            Problem(str(directory), 0, "", "no *.yaml source files here", "pass the folder of curated sources")
+        )
     return [read_file(path, schema, problems) for path in paths]
 
 
@@ -61,15 +63,29 @@ def read_file(path: Path, schema: Schema, problems: list[Problem]) -> SourceFile
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        problems.append(Problem(name, line, "", f"YAML syntax error at column {col}: {exc.problem or exc}",
-                                "fix the indentation or quoting there"))
+        problems.append(
+            Problem(
+                name,
+                line,
+                "",
+                f"YAML syntax error at column {col}: {exc.problem or exc}",
+                "fix the indentation or quoting there",
+            )
+        )
         return result
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         problems.append(Problem(name, 0, "", f"cannot read file: {exc}", "save it as UTF-8 YAML"))
         return result
     if root is None or not isinstance(root.value, dict):
-        problems.append(Problem(name, root.line if root else 0, "", "a source file must be a mapping with "
-                                "`source`, `entities` and `relations`", "see README.md, Curated sources"))
+        problems.append(
+            Problem(
+                name,
+                root.line if root else 0,
+                "",
+                "a source file must be a mapping with `source`, `entities` and `relations`",
+                "see README.md, Curated sources",
+            )
+        )
         return result
     checker = _FileChecker(name, schema, problems)
     top = root.value
@@ -147,7 +163,12 @@ class _FileChecker:
 
     def source(self, node: Node | None, line: int) -> tuple[SourceDoc | None, str]:
         if node is None:
-            self.problem(line, "source", "missing 'source'", "describe the document, or give the id of one defined in another file")
+            self.problem(
+                line,
+                "source",
+                "missing 'source'",
+                "describe the document, or give the id of one defined in another file",
+            )
             return None, ""
         if isinstance(node.value, str):
             return None, node.value
@@ -159,25 +180,45 @@ class _FileChecker:
         sid = self.text(m, "id", "source", node.line)
         entry = f"source {sid}" if sid else "source"
         if sid and not SOURCE_ID_PATTERN.match(sid):
-            self.problem(m["id"].line, entry, f"source id '{sid}' is not usable in an IRI",
-                         "use lower-case letters, digits and hyphens, starting with a letter")
+            self.problem(
+                m["id"].line,
+                entry,
+                f"source id '{sid}' is not usable in an IRI",
+                "use lower-case letters, digits and hyphens, starting with a letter",
+            )
         values = {k: self.text(m, k, entry, node.line) for k in ("title", "publisher", "reviewer", "review_date")}
         if values["review_date"] and not DATE_PATTERN.match(values["review_date"]):
-            self.problem(m["review_date"].line, entry, f"review_date '{values['review_date']}' is not a date",
-                         "write it as YYYY-MM-DD, in quotes")
+            self.problem(
+                m["review_date"].line,
+                entry,
+                f"review_date '{values['review_date']}' is not a date",
+                "write it as YYYY-MM-DD, in quotes",
+            )
         sections: dict[str, str] = {}
         snode = m.get("sections")
         if snode is None or not isinstance(snode.value, dict) or not snode.value:
-            self.problem(snode.line if snode else node.line, entry, "missing 'sections'",
-                         "map a short key to each section heading the facts cite")
+            self.problem(
+                snode.line if snode else node.line,
+                entry,
+                "missing 'sections'",
+                "map a short key to each section heading the facts cite",
+            )
         else:
             for key, heading in snode.value.items():
                 if not isinstance(heading.value, str) or not heading.value.strip():
                     self.problem(heading.line, entry, f"section '{key}' needs its heading as text")
                 else:
                     sections[key] = heading.value.strip()
-        doc = SourceDoc(sid, values["title"], values["publisher"], values["reviewer"], values["review_date"],
-                        self.text(m, "text", entry, node.line, required=False), sections, self.file)
+        doc = SourceDoc(
+            sid,
+            values["title"],
+            values["publisher"],
+            values["reviewer"],
+            values["review_date"],
+            self.text(m, "text", entry, node.line, required=False),
+            sections,
+            self.file,
+        )
         return doc, sid
 
     def items(self, node: Node | None, key: str) -> list[Node]:
@@ -208,24 +249,46 @@ class _FileChecker:
                 suggestion = re.sub(r"[^a-z0-9]+", "_", eid.lower()).strip("_")
                 if not suggestion[:1].isalpha():
                     suggestion = "x_" + suggestion
-                self.problem(m["id"].line, entry, f"id '{eid}' would make an invalid IRI",
-                             f"use lower-case letters, digits and underscores, starting with a letter, e.g. '{suggestion}'")
+                self.problem(
+                    m["id"].line,
+                    entry,
+                    f"id '{eid}' would make an invalid IRI",
+                    f"use lower-case letters, digits and underscores, starting with a letter, e.g. '{suggestion}'",
+                )
             if eid in seen:
                 ok = False
-                self.problem(item.line, entry, f"duplicate id, first defined at line {seen[eid]}", "merge the two entries")
+                self.problem(
+                    item.line, entry, f"duplicate id, first defined at line {seen[eid]}", "merge the two entries"
+                )
             elif eid:
                 seen[eid] = item.line
             label = self.text(m, "label", entry, item.line)
             etype = self.text(m, "type", entry, item.line)
             if etype and etype not in self.schema.entity_types:
                 ok = False
-                self.problem(m["type"].line, entry, f"unknown type '{etype}'",
-                             f"use one of: {', '.join(self.schema.entity_types)}")
+                self.problem(
+                    m["type"].line,
+                    entry,
+                    f"unknown type '{etype}'",
+                    f"use one of: {', '.join(self.schema.entity_types)}",
+                )
             definition = self.text(m, "definition", entry, item.line, required=False)
             xrefs = self.xrefs(m.get("xrefs"), entry)
             if ok and label and etype:
-                out.append(EntityEntry(eid, label, etype, definition, self.text_list(m, "synonyms", entry),
-                                       self.text_list(m, "brand_names", entry), xrefs, source, self.file, item.line))
+                out.append(
+                    EntityEntry(
+                        eid,
+                        label,
+                        etype,
+                        definition,
+                        self.text_list(m, "synonyms", entry),
+                        self.text_list(m, "brand_names", entry),
+                        xrefs,
+                        source,
+                        self.file,
+                        item.line,
+                    )
+                )
         return out
 
     def xrefs(self, node: Node | None, entry: str) -> tuple[Xref, ...]:
@@ -237,7 +300,9 @@ class _FileChecker:
             mapping = self.text(m, "mapping", entry, item.line)
             verified = self.text(m, "verified_in", entry, item.line)
             if mapping and mapping not in MAPPINGS:
-                self.problem(m["mapping"].line, entry, f"unknown mapping type '{mapping}'", f"use one of: {', '.join(MAPPINGS)}")
+                self.problem(
+                    m["mapping"].line, entry, f"unknown mapping type '{mapping}'", f"use one of: {', '.join(MAPPINGS)}"
+                )
                 continue
             if curie and mapping and verified:
                 out.append(Xref(curie, mapping, verified, self.text(m, "label", entry, item.line, required=False)))
@@ -252,8 +317,12 @@ class _FileChecker:
             predicate = self.text(m, "predicate", entry, item.line)
             prop = self.schema.properties.get(predicate)
             if predicate and prop is None:
-                self.problem(m["predicate"].line, entry, f"unknown relation '{predicate}'",
-                             f"use one of: {', '.join(self.schema.properties)}")
+                self.problem(
+                    m["predicate"].line,
+                    entry,
+                    f"unknown relation '{predicate}'",
+                    f"use one of: {', '.join(self.schema.properties)}",
+                )
             subjects = self.ids(m, "subject", entry, item.line)
             objects: list[str | None] = [None]
             value: bool | str | None = None
@@ -267,20 +336,34 @@ class _FileChecker:
                     self.problem(m["object"].line, entry, f"{predicate} takes a literal: use `value`, not `object`")
             missing = [k for k in PROVENANCE_KEYS if k not in m or m[k].value in (None, "")]
             if missing:
-                self.problem(item.line, entry, f"missing provenance: {', '.join(missing)}",
-                             "every fact needs the section it comes from, a short anchor quote and an evidence note")
+                self.problem(
+                    item.line,
+                    entry,
+                    f"missing provenance: {', '.join(missing)}",
+                    "every fact needs the section it comes from, a short anchor quote and an evidence note",
+                )
             section = self.text(m, "section", entry, item.line, required=False)
             heading = section
             if section and sections is not None:
                 if section not in sections:
-                    self.problem(m["section"].line, entry, f"unknown section '{section}'",
-                                 f"use one of: {', '.join(sorted(sections))}")
+                    self.problem(
+                        m["section"].line,
+                        entry,
+                        f"unknown section '{section}'",
+                        f"use one of: {', '.join(sorted(sections))}",
+                    )
                 heading = sections.get(section, section)
             if missing or prop is None or not subjects or not all(objects) and prop.is_object:
                 continue
-            prov = Provenance(source, heading, self.text(m, "evidence", entry, item.line),
-                              self.text(m, "anchor", entry, item.line),
-                              self.text(m, "applies_when", entry, item.line, required=False), self.file, item.line)
+            prov = Provenance(
+                source,
+                heading,
+                self.text(m, "evidence", entry, item.line),
+                self.text(m, "anchor", entry, item.line),
+                self.text(m, "applies_when", entry, item.line, required=False),
+                self.file,
+                item.line,
+            )
             out.extend(Fact(s, predicate, o, value, prov) for s in subjects for o in objects)
         return out
 
@@ -294,7 +377,7 @@ class _FileChecker:
     def value(self, m: dict[str, Node], datatype: str, predicate: str, entry: str, line: int) -> bool | str | None:
         node = m.get("value")
         if node is None or node.value is None:
-            self.problem(node.line if node else line, entry, f"missing 'value'", f"{predicate} needs a {datatype} value")
+            self.problem(node.line if node else line, entry, "missing 'value'", f"{predicate} needs a {datatype} value")
             return None
         if datatype == "boolean" and not isinstance(node.value, bool):
             self.problem(node.line, entry, f"{predicate} needs true or false, not '{node.value}'")

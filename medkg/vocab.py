@@ -55,19 +55,30 @@ class Schema:
     graph: Graph
     ancestors: dict[str, frozenset[str]]
     properties: dict[str, Property]
+    defined: frozenset[str] = frozenset()  # classes with owl:equivalentClass: the reasoner fills them
 
     @property
     def entity_types(self) -> list[str]:
         """Classes an entity may be typed with: every subclass of MedicalEntity."""
         root = _local(ROOT_CLASS)
-        return sorted(c for c, up in self.ancestors.items() if root in up and c != root)
+        return sorted(c for c, up in self.ancestors.items() if root in up and c != root and c not in self.defined)
 
     def is_a(self, cls: str, ancestor: str) -> bool:
         return ancestor in self.ancestors.get(cls, frozenset())
 
 
-def _local(iri: URIRef) -> str:
+def _local(iri: object) -> str:
     return str(iri)[len(str(MEDKG)) :]
+
+
+def _ours(node: object) -> bool:
+    return isinstance(node, URIRef) and str(node).startswith(str(MEDKG))
+
+
+def _derived(graph: Graph, prop: URIRef) -> bool:
+    """True for a property the reasoner fills in: a transitive one, or one declared as the
+    ``owl:inverseOf`` a curated property (by convention the inverse names the curated one)."""
+    return (prop, RDF.type, OWL.TransitiveProperty) in graph or graph.value(prop, OWL.inverseOf) is not None
 
 
 def load_schema(path: Path) -> Schema:
@@ -76,23 +87,24 @@ def load_schema(path: Path) -> Schema:
     graph.parse(path, format="turtle")
     parents: dict[str, set[str]] = {}
     for cls in graph.subjects(RDF.type, OWL.Class):
-        if isinstance(cls, URIRef) and str(cls).startswith(str(MEDKG)):
-            parents[_local(cls)] = {
-                _local(p) for p in graph.objects(cls, RDFS.subClassOf) if str(p).startswith(str(MEDKG))
-            }
+        if _ours(cls):
+            parents[_local(cls)] = {_local(p) for p in graph.objects(cls, RDFS.subClassOf) if _ours(p)}
     ancestors = {c: frozenset(_closure(c, parents)) for c in parents}
     properties = {}
     for kind, is_object in ((OWL.ObjectProperty, True), (OWL.DatatypeProperty, False)):
         for prop in graph.subjects(RDF.type, kind):
-            if not (isinstance(prop, URIRef) and str(prop).startswith(str(MEDKG))):
-                continue
             domain = graph.value(prop, RDFS.domain)
             rng = graph.value(prop, RDFS.range)
-            if domain is None or rng is None:
-                raise ValueError(f"{path}: property {prop} needs rdfs:domain and rdfs:range")
+            # Only properties with a domain and a range are stated in sources; inverses and
+            # transitive super-properties exist for the reasoner and are never curated.
+            if not (isinstance(prop, URIRef) and _ours(prop) and _ours(domain) and isinstance(rng, URIRef)):
+                continue
+            if _derived(graph, prop):
+                continue
             rng_name = _local(rng) if is_object else str(rng)[len(str(XSD)) :]
             properties[_local(prop)] = Property(_local(prop), prop, is_object, _local(domain), rng_name)
-    return Schema(graph, ancestors, dict(sorted(properties.items())))
+    defined = frozenset(_local(c) for c in graph.subjects(OWL.equivalentClass, None) if _ours(c))
+    return Schema(graph, ancestors, dict(sorted(properties.items())), defined)
 
 
 def _closure(cls: str, parents: dict[str, set[str]]) -> set[str]:

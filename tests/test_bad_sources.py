@@ -58,8 +58,14 @@ def relations(*items: str) -> str:
 
 
 def rel(**fields: str) -> str:
-    base = {"subject": "pill", "predicate": "treats", "object": "spasm", "section": "s1",
-            "anchor": "a few words", "evidence": "The test source says so."}
+    base = {
+        "subject": "pill",
+        "predicate": "treats",
+        "object": "spasm",
+        "section": "s1",
+        "anchor": "a few words",
+        "evidence": "The test source says so.",
+    }
     base.update(fields)
     lines = [f"{k}: {v}" for k, v in base.items() if v != "DROP"]
     return "  - " + "\n    ".join(lines) + "\n"
@@ -70,49 +76,113 @@ CASES = [
     ("valid", HEADER + ENTITIES + relations(GOOD_RELATION), []),
     ("yaml syntax", HEADER + "entities:\n  - id: [unclosed\n", ["bad.yaml:11:", "YAML syntax error at column"]),
     ("not a mapping", "- just\n- a list\n", ["bad.yaml:1:", "must be a mapping"]),
-    ("unknown top-level key", HEADER + ENTITIES + "facts: []\n",
-     ["bad.yaml:22:", "unknown key 'facts' (allowed: entities, relations, source)"]),
-    ("unknown entity", HEADER + ENTITIES + relations(rel(object="spams")),
-     ["bad.yaml:23: relation pill treats spams: unknown entity 'spams' as object (did you mean spasm?)"]),
-    ("unknown relation", HEADER + ENTITIES + relations(rel(predicate="cures")),
-     ["bad.yaml:24: relation at line 23: unknown relation 'cures' (use one of:", "treats"]),
-    ("condition that treats", HEADER + ENTITIES + relations(rel(subject="spasm", object="pill")),
-     ["subject 'spasm' is a Condition, but treats needs a Treatment as subject",
-      "object 'pill' is a OralMedication, but treats needs a Condition as object"]),
-    ("risk of a non-complication", HEADER + ENTITIES + relations(rel(subject="spasm", predicate="riskOf", object="spasm")),
-     ["object 'spasm' is a Condition, but riskOf needs a Complication as object"]),
-    ("missing provenance", HEADER + ENTITIES + relations(rel(evidence="DROP", anchor="DROP")),
-     ["bad.yaml:23: relation at line 23: missing provenance: anchor, evidence"]),
-    ("missing section", HEADER + ENTITIES + relations(rel(section="DROP")),
-     ["missing provenance: section"]),
-    ("unknown section", HEADER + ENTITIES + relations(rel(section="s9")),
-     ["bad.yaml:26: relation at line 23: unknown section 's9' (use one of: s1)"]),
-    ("duplicate id", HEADER + ENTITIES + "  - id: pill\n    label: pill\n    type: OralMedication\n",
-     ["bad.yaml:22: entity pill: duplicate id, first defined at line 14"]),
-    ("invalid IRI id", HEADER + "entities:\n  - id: 2 Tendon release\n    label: x\n    type: Condition\n    definition: d\n",
-     ["bad.yaml:10: entity 2 Tendon release: id '2 Tendon release' would make an invalid IRI", "'x_2_tendon_release'"]),
-    ("empty label", HEADER + "entities:\n  - id: thing\n    label: ''\n    type: Condition\n    definition: d\n",
-     ["bad.yaml:11: entity thing: missing or empty 'label'"]),
-    ("unknown type", HEADER + "entities:\n  - id: thing\n    label: thing\n    type: Drug\n    definition: d\n",
-     ["bad.yaml:12: entity thing: unknown type 'Drug' (use one of:", "OralMedication"]),
-    ("no definition", HEADER + "entities:\n  - id: thing\n    label: thing\n    type: Condition\n",
-     ["bad.yaml:10: entity thing: no source gives a definition"]),
-    ("escalation cycle", HEADER + ENTITIES
-     + "  - id: pump\n    label: pump\n    type: Device\n    definition: d\n"
-     + relations(rel(predicate="escalatesTo", object="pump"), rel(subject="pump", predicate="escalatesTo", object="pill")),
-     ["escalatesTo forms a cycle: pill -> pump -> pill"]),
-    ("unknown source", "source: some-other-doc\n" + ENTITIES + relations(GOOD_RELATION),
-     ["bad.yaml:1: source: unknown source 'some-other-doc'"]),
-    ("bad review date", HEADER.replace('"2020-01-01"', "last spring") + ENTITIES,
-     ["bad.yaml:6: source mini: review_date 'last spring' is not a date (write it as YYYY-MM-DD"]),
-    ("literal given as object", HEADER + ENTITIES + relations(rel(predicate="mayNeedRepeating", object="spasm")),
-     ["mayNeedRepeating takes a literal: use `value`, not `object`"]),
-    ("boolean that is not", HEADER + ENTITIES + relations(rel(predicate="mayNeedRepeating", object="DROP", value="sometimes")),
-     ["mayNeedRepeating needs true or false, not 'sometimes'"]),
-    ("duplicate fact", HEADER + ENTITIES + relations(GOOD_RELATION, GOOD_RELATION),
-     ["bad.yaml:29: relation pill treats spasm: duplicate fact, already stated at"]),
-    ("unknown entity key", HEADER + "entities:\n  - id: thing\n    label: thing\n    type: Condition\n"
-     "    definition: d\n    brand: X\n", ["bad.yaml:14: entity thing: unknown key 'brand'"]),
+    (
+        "unknown top-level key",
+        HEADER + ENTITIES + "facts: []\n",
+        ["bad.yaml:22:", "unknown key 'facts' (allowed: entities, relations, source)"],
+    ),
+    (
+        "unknown entity",
+        HEADER + ENTITIES + relations(rel(object="spams")),
+        ["bad.yaml:23: relation pill treats spams: unknown entity 'spams' as object (did you mean spasm?)"],
+    ),
+    (
+        "unknown relation",
+        HEADER + ENTITIES + relations(rel(predicate="cures")),
+        ["bad.yaml:24: relation at line 23: unknown relation 'cures' (use one of:", "treats"],
+    ),
+    (
+        "condition that treats",
+        HEADER + ENTITIES + relations(rel(subject="spasm", object="pill")),
+        [
+            "subject 'spasm' is a Condition, but treats needs a Treatment as subject",
+            "object 'pill' is a OralMedication, but treats needs a Condition as object",
+        ],
+    ),
+    (
+        "risk of a non-complication",
+        HEADER + ENTITIES + relations(rel(subject="spasm", predicate="riskOf", object="spasm")),
+        ["object 'spasm' is a Condition, but riskOf needs a Complication as object"],
+    ),
+    (
+        "missing provenance",
+        HEADER + ENTITIES + relations(rel(evidence="DROP", anchor="DROP")),
+        ["bad.yaml:23: relation at line 23: missing provenance: anchor, evidence"],
+    ),
+    ("missing section", HEADER + ENTITIES + relations(rel(section="DROP")), ["missing provenance: section"]),
+    (
+        "unknown section",
+        HEADER + ENTITIES + relations(rel(section="s9")),
+        ["bad.yaml:26: relation at line 23: unknown section 's9' (use one of: s1)"],
+    ),
+    (
+        "duplicate id",
+        HEADER + ENTITIES + "  - id: pill\n    label: pill\n    type: OralMedication\n",
+        ["bad.yaml:22: entity pill: duplicate id, first defined at line 14"],
+    ),
+    (
+        "invalid IRI id",
+        HEADER + "entities:\n  - id: 2 Tendon release\n    label: x\n    type: Condition\n    definition: d\n",
+        [
+            "bad.yaml:10: entity 2 Tendon release: id '2 Tendon release' would make an invalid IRI",
+            "'x_2_tendon_release'",
+        ],
+    ),
+    (
+        "empty label",
+        HEADER + "entities:\n  - id: thing\n    label: ''\n    type: Condition\n    definition: d\n",
+        ["bad.yaml:11: entity thing: missing or empty 'label'"],
+    ),
+    (
+        "unknown type",
+        HEADER + "entities:\n  - id: thing\n    label: thing\n    type: Drug\n    definition: d\n",
+        ["bad.yaml:12: entity thing: unknown type 'Drug' (use one of:", "OralMedication"],
+    ),
+    (
+        "no definition",
+        HEADER + "entities:\n  - id: thing\n    label: thing\n    type: Condition\n",
+        ["bad.yaml:10: entity thing: no source gives a definition"],
+    ),
+    (
+        "escalation cycle",
+        HEADER
+        + ENTITIES
+        + "  - id: pump\n    label: pump\n    type: Device\n    definition: d\n"
+        + relations(
+            rel(predicate="escalatesTo", object="pump"), rel(subject="pump", predicate="escalatesTo", object="pill")
+        ),
+        ["escalatesTo forms a cycle: pill -> pump -> pill"],
+    ),
+    (
+        "unknown source",
+        "source: some-other-doc\n" + ENTITIES + relations(GOOD_RELATION),
+        ["bad.yaml:1: source: unknown source 'some-other-doc'"],
+    ),
+    (
+        "bad review date",
+        HEADER.replace('"2020-01-01"', "last spring") + ENTITIES,
+        ["bad.yaml:6: source mini: review_date 'last spring' is not a date (write it as YYYY-MM-DD"],
+    ),
+    (
+        "literal given as object",
+        HEADER + ENTITIES + relations(rel(predicate="mayNeedRepeating", object="spasm")),
+        ["mayNeedRepeating takes a literal: use `value`, not `object`"],
+    ),
+    (
+        "boolean that is not",
+        HEADER + ENTITIES + relations(rel(predicate="mayNeedRepeating", object="DROP", value="sometimes")),
+        ["mayNeedRepeating needs true or false, not 'sometimes'"],
+    ),
+    (
+        "duplicate fact",
+        HEADER + ENTITIES + relations(GOOD_RELATION, GOOD_RELATION),
+        ["bad.yaml:29: relation pill treats spasm: duplicate fact, already stated at"],
+    ),
+    (
+        "unknown entity key",
+        HEADER + "entities:\n  - id: thing\n    label: thing\n    type: Condition\n    definition: d\n    brand: X\n",
+        ["bad.yaml:14: entity thing: unknown key 'brand'"],
+    ),
 ]
 
 
@@ -162,8 +232,12 @@ def test_cli_reports_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "medkg.ttl").write_text("earlier export\n")
-    result = subprocess.run([sys.executable, "-m", "medkg", "build", "--sources", str(src), "--out", str(out)],
-                            capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    result = subprocess.run(
+        [sys.executable, "-m", "medkg", "build", "--sources", str(src), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"error: {src / 'bad.yaml'}:23: relation pill treats spams: unknown entity 'spams'" in result.stderr
@@ -173,7 +247,9 @@ def test_cli_reports_and_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_usage_error_exit_code() -> None:
-    result = subprocess.run([sys.executable, "-m", "medkg", "build", "--no-such-option"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "medkg", "build", "--no-such-option"], capture_output=True, text=True
+    )
     assert result.returncode == 2
 
 

@@ -63,8 +63,12 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     outs = []
     for seed in ("1", "2"):
         out = tmp_path / f"build{seed}"
-        subprocess.run([sys.executable, str(ROOT / "build_graph.py"), "--out", str(out)], check=True,
-                       capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        subprocess.run(
+            [sys.executable, str(ROOT / "build_graph.py"), "--out", str(out)],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
         outs.append(files_under(out))
     assert outs[0].keys() == outs[1].keys()
     assert [n for n in outs[0] if outs[0][n] != outs[1][n]] == []

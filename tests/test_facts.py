@@ -9,9 +9,26 @@ from rdflib.namespace import DCTERMS
 from medkg.vocab import MEDKG
 
 from . import (
-    ARTICLE, BACLOFEN, BACLOFEN_PUMP, BOTOX, BRACING, CASTING, CONTRACTURE, DIAZEPAM, MS, NOCTURNAL_SPASMS,
-    OCCUPATIONAL_THERAPY, PAIN, PHYSICAL_THERAPY, PRESSURE_SORE, RHIZOTOMY, SPASTICITY, SPLINTING, STRETCHING,
-    TENDON_RELEASE, TIZANIDINE,
+    ARTICLE,
+    BACLOFEN,
+    BACLOFEN_PUMP,
+    BOTOX,
+    BRACING,
+    CASTING,
+    CONTRACTURE,
+    DIAZEPAM,
+    MS,
+    NOCTURNAL_SPASMS,
+    OCCUPATIONAL_THERAPY,
+    PAIN,
+    PHYSICAL_THERAPY,
+    PRESSURE_SORE,
+    RHIZOTOMY,
+    SPASTICITY,
+    SPLINTING,
+    STRETCHING,
+    TENDON_RELEASE,
+    TIZANIDINE,
 )
 
 THERAPY = "How Does Physical and Occupational Therapy Help Spasticity?"
@@ -33,20 +50,29 @@ FACTS = [
     (SPLINTING, MEDKG.componentOf, OCCUPATIONAL_THERAPY, THERAPY, ""),
     (CASTING, MEDKG.componentOf, OCCUPATIONAL_THERAPY, THERAPY, ""),
     (BRACING, MEDKG.componentOf, OCCUPATIONAL_THERAPY, THERAPY, ""),
-    *[(therapy, E, drug, THERAPY, THERAPY_FAILS)
-      for therapy in (PHYSICAL_THERAPY, OCCUPATIONAL_THERAPY) for drug in (BACLOFEN, TIZANIDINE, DIAZEPAM)],
+    *[
+        (therapy, E, drug, THERAPY, THERAPY_FAILS)
+        for therapy in (PHYSICAL_THERAPY, OCCUPATIONAL_THERAPY)
+        for drug in (BACLOFEN, TIZANIDINE, DIAZEPAM)
+    ],
     (BACLOFEN, T, SPASTICITY, DRUGS, ""),
     (TIZANIDINE, T, SPASTICITY, DRUGS, ""),
     (DIAZEPAM, T, SPASTICITY, DRUGS, ""),
     (DIAZEPAM, T, NOCTURNAL_SPASMS, DRUGS, "taken at night"),
     (NOCTURNAL_SPASMS, MEDKG.manifestationOf, SPASTICITY, DRUGS, ""),
-    *[(drug, E, step3, DRUGS, ORAL_FAILS)
-      for drug in (BACLOFEN, TIZANIDINE, DIAZEPAM) for step3 in (BACLOFEN_PUMP, BOTOX)],
+    *[
+        (drug, E, step3, DRUGS, ORAL_FAILS)
+        for drug in (BACLOFEN, TIZANIDINE, DIAZEPAM)
+        for step3 in (BACLOFEN_PUMP, BOTOX)
+    ],
     (BACLOFEN_PUMP, T, SPASTICITY, DRUGS, ORAL_FAILS),
     (BACLOFEN_PUMP, MEDKG.delivers, BACLOFEN, DRUGS, ""),
     (BOTOX, T, SPASTICITY, DRUGS, ORAL_FAILS),
-    *[(step3, E, surgery, SURGERY, OTHERS_FAIL)
-      for step3 in (BACLOFEN_PUMP, BOTOX) for surgery in (RHIZOTOMY, TENDON_RELEASE)],
+    *[
+        (step3, E, surgery, SURGERY, OTHERS_FAIL)
+        for step3 in (BACLOFEN_PUMP, BOTOX)
+        for surgery in (RHIZOTOMY, TENDON_RELEASE)
+    ],
     (RHIZOTOMY, T, SPASTICITY, SURGERY, "extreme cases"),
     (RHIZOTOMY, T, PAIN, SURGERY, OTHERS_FAIL),
     (TENDON_RELEASE, T, SPASTICITY, SURGERY, "patient's age"),
@@ -61,14 +87,21 @@ FACTS = [
 def axioms(graph: Graph, s: URIRef, p: URIRef, o: object) -> list:
     found = []
     for axiom in graph.subjects(OWL.annotatedSource, s):
-        if graph.value(axiom, OWL.annotatedProperty) == p and (o is None or graph.value(axiom, OWL.annotatedTarget) == o):
+        if graph.value(axiom, OWL.annotatedProperty) == p and (
+            o is None or graph.value(axiom, OWL.annotatedTarget) == o
+        ):
             found.append(axiom)
     return found
 
 
-@pytest.mark.parametrize(("s", "p", "o", "section", "condition"), FACTS,
-                         ids=[f"{s.split('/')[-1]}-{p.split('/')[-1]}-{str(o).split('/')[-1]}" for s, p, o, *_ in FACTS])
-def test_fact_present_with_provenance(graph: Graph, s: URIRef, p: URIRef, o: object, section: str, condition: str) -> None:
+@pytest.mark.parametrize(
+    ("s", "p", "o", "section", "condition"),
+    FACTS,
+    ids=[f"{s.split('/')[-1]}-{p.split('/')[-1]}-{str(o).split('/')[-1]}" for s, p, o, *_ in FACTS],
+)
+def test_fact_present_with_provenance(
+    graph: Graph, s: URIRef, p: URIRef, o: object, section: str, condition: str
+) -> None:
     if o is None:
         assert graph.value(s, p) is not None
     else:
@@ -91,8 +124,19 @@ def test_fact_present_with_provenance(graph: Graph, s: URIRef, p: URIRef, o: obj
 def test_every_relation_in_graph_is_in_the_table(graph: Graph) -> None:
     """Nothing beyond the tested facts: a new fact needs a row above."""
     tested = {(s, p) for s, p, *_ in FACTS}
-    props = [MEDKG[n] for n in ("treats", "escalatesTo", "riskOf", "manifestationOf", "delivers", "componentOf",
-                                "mayNeedRepeating", "reservedFor")]
+    props = [
+        MEDKG[n]
+        for n in (
+            "treats",
+            "escalatesTo",
+            "riskOf",
+            "manifestationOf",
+            "delivers",
+            "componentOf",
+            "mayNeedRepeating",
+            "reservedFor",
+        )
+    ]
     in_graph = {(s, p) for p in props for s, _ in graph.subject_objects(p)}
     assert in_graph == tested
     assert len(list(graph.subjects(OWL.annotatedSource, None))) == len(FACTS)

@@ -28,9 +28,11 @@ def test_two_sources_merge(tmp_path: Path) -> None:
     assert len(list(graph.objects(BACLOFEN, OWL.annotatedSource))) == 0
     # one triple, two axioms
     assert (BACLOFEN, MEDKG.treats, SPASTICITY) in graph
-    sources = {graph.value(ax, DCTERMS.source) for ax in graph.subjects(OWL.annotatedSource, BACLOFEN)
-               if graph.value(ax, OWL.annotatedTarget) == SPASTICITY
-               and graph.value(ax, OWL.annotatedProperty) == MEDKG.treats}
+    sources = {
+        graph.value(ax, DCTERMS.source)
+        for ax in graph.subjects(OWL.annotatedSource, BACLOFEN)
+        if graph.value(ax, OWL.annotatedTarget) == SPASTICITY and graph.value(ax, OWL.annotatedProperty) == MEDKG.treats
+    }
     assert sources == {ARTICLE, TEST_SOURCE}
     from rdflib.namespace import RDFS
 

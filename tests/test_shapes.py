@@ -25,28 +25,60 @@ def drop_provenance(g: Graph) -> None:
 
 BREAKS: list[tuple[str, Callable[[Graph], None], str]] = [
     ("missing evidence", drop_provenance, "mk:baclofen medkg:treats mk:spasticity has no provenance"),
-    ("unprovenanced fact", lambda g: g.add((BACLOFEN, MEDKG.treats, CONTRACTURE)),
-     "mk:baclofen medkg:treats mk:contracture has no provenance"),
-    ("second label", lambda g: g.add((BACLOFEN, RDFS.label, Literal("Baclofen", lang="en"))),
-     "exactly one rdfs:label"),
-    ("label not English", lambda g: (g.remove((BACLOFEN, RDFS.label, None)),
-                                     g.add((BACLOFEN, RDFS.label, Literal("baclofène", lang="fr")))),
-     "exactly one rdfs:label, in English"),
+    (
+        "unprovenanced fact",
+        lambda g: g.add((BACLOFEN, MEDKG.treats, CONTRACTURE)),
+        "mk:baclofen medkg:treats mk:contracture has no provenance",
+    ),
+    ("second label", lambda g: g.add((BACLOFEN, RDFS.label, Literal("Baclofen", lang="en"))), "exactly one rdfs:label"),
+    (
+        "label not English",
+        lambda g: (
+            g.remove((BACLOFEN, RDFS.label, None)),
+            g.add((BACLOFEN, RDFS.label, Literal("baclofène", lang="fr"))),
+        ),
+        "exactly one rdfs:label, in English",
+    ),
     ("no type", lambda g: g.remove((BACLOFEN, RDF.type, MEDKG.OralMedication)), "needs a medkg type"),
     ("no definition", lambda g: g.remove((BACLOFEN, DEFINITION, None)), "exactly one definition"),
-    ("condition that treats", lambda g: g.add((SPASTICITY, MEDKG.treats, SPASTICITY)),
-     "the subject of medkg:treats must be a medkg:Treatment"),
-    ("treats a drug", lambda g: g.add((BACLOFEN, MEDKG.treats, BACLOFEN)),
-     "the object of medkg:treats must be a medkg:Condition"),
-    ("risk of a drug", lambda g: g.add((SPASTICITY, MEDKG.riskOf, BACLOFEN)),
-     "the object of medkg:riskOf must be a medkg:Complication"),
-    ("escalate to a condition", lambda g: g.add((BACLOFEN, MEDKG.escalatesTo, SPASTICITY)),
-     "the object of medkg:escalatesTo must be a medkg:Treatment"),
-    ("repeat not boolean", lambda g: (g.remove((TENDON_RELEASE, MEDKG.mayNeedRepeating, None)),
-                                      g.add((TENDON_RELEASE, MEDKG.mayNeedRepeating, Literal("maybe")))),
-     "medkg:mayNeedRepeating must be true or false"),
-    ("source without reviewer", lambda g: g.remove((ARTICLE, MEDKG.reviewedBy, None)), "a source needs medkg:reviewedBy"),
-    ("source date", lambda g: g.set((ARTICLE, MEDKG.reviewDate, Literal("22 Feb 2015"))), "medkg:reviewDate as YYYY-MM-DD"),
+    (
+        "condition that treats",
+        lambda g: g.add((SPASTICITY, MEDKG.treats, SPASTICITY)),
+        "the subject of medkg:treats must be a medkg:Treatment",
+    ),
+    (
+        "treats a drug",
+        lambda g: g.add((BACLOFEN, MEDKG.treats, BACLOFEN)),
+        "the object of medkg:treats must be a medkg:Condition",
+    ),
+    (
+        "risk of a drug",
+        lambda g: g.add((SPASTICITY, MEDKG.riskOf, BACLOFEN)),
+        "the object of medkg:riskOf must be a medkg:Complication",
+    ),
+    (
+        "escalate to a condition",
+        lambda g: g.add((BACLOFEN, MEDKG.escalatesTo, SPASTICITY)),
+        "the object of medkg:escalatesTo must be a medkg:Treatment",
+    ),
+    (
+        "repeat not boolean",
+        lambda g: (
+            g.remove((TENDON_RELEASE, MEDKG.mayNeedRepeating, None)),
+            g.add((TENDON_RELEASE, MEDKG.mayNeedRepeating, Literal("maybe"))),
+        ),
+        "medkg:mayNeedRepeating must be true or false",
+    ),
+    (
+        "source without reviewer",
+        lambda g: g.remove((ARTICLE, MEDKG.reviewedBy, None)),
+        "a source needs medkg:reviewedBy",
+    ),
+    (
+        "source date",
+        lambda g: g.set((ARTICLE, MEDKG.reviewDate, Literal("22 Feb 2015"))),
+        "medkg:reviewDate as YYYY-MM-DD",
+    ),
     ("source title", lambda g: g.remove((ARTICLE, DCTERMS.title, None)), "a source needs dcterms:title"),
 ]
 

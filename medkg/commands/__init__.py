@@ -10,20 +10,35 @@ import argparse
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from ..paths import DEFAULT_ONTOLOGY, DEFAULT_OUT, DEFAULT_SOURCES
 
 
 def add_source_options(parser: argparse.ArgumentParser) -> None:
     """``--sources`` and ``--ontology``, for commands that build the graph from curated sources."""
-    parser.add_argument("--sources", type=Path, default=ROOT / "sources", metavar="DIR",
-                        help="folder of curated *.yaml source files (default: %(default)s)")
-    parser.add_argument("--ontology", type=Path, default=ROOT / "ontology", metavar="DIR",
-                        help="folder with medkg.ttl (schema) and shapes.ttl (default: %(default)s)")
+    parser.add_argument(
+        "--sources",
+        type=Path,
+        default=DEFAULT_SOURCES,
+        metavar="DIR",
+        help="folder of curated *.yaml source files (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--ontology",
+        type=Path,
+        default=DEFAULT_ONTOLOGY,
+        metavar="DIR",
+        help="folder with medkg.ttl (schema) and shapes.ttl (default: %(default)s)",
+    )
 
 
 def add_out_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, default=ROOT / "exports", metavar="DIR",
-                        help="folder the exports are written to (default: %(default)s)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        metavar="DIR",
+        help="folder the exports are written to (default: %(default)s)",
+    )
 
 
 def progress(message: str) -> None:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from . import ROOT, add_source_options
+from . import add_source_options
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
-        "validate", help="check curated sources, or an RDF/OWL file, without writing anything",
+        "validate",
+        help="check curated sources, or an RDF/OWL file, without writing anything",
         description="With no FILE: read and check the curated sources, build the graph and check it "
-                    "against the SHACL shapes. With FILE (Turtle, RDF/XML, N-Triples, JSON-LD): check "
-                    "that graph against the shapes, e.g. after editing it in Protégé.")
+        "against the SHACL shapes. With FILE (Turtle, RDF/XML, N-Triples, JSON-LD): check "
+        "that graph against the shapes, e.g. after editing it in Protégé.",
+    )
     p.add_argument("file", nargs="?", type=Path, metavar="FILE", help="an RDF or OWL file to check")
     add_source_options(p)
     p.set_defaults(handler=run)
