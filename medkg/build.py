@@ -12,6 +12,7 @@ from . import sources as source_files
 from .errors import Problem, ValidationError
 from .exports import EXPORTS, write_exports
 from .graph import build_graph
+from .ladder import add_ladder_steps
 from .model import KnowledgeBase, assemble
 from .paths import DEFAULT_ONTOLOGY, DEFAULT_OUT, DEFAULT_SOURCES
 from .shapes import check
@@ -40,7 +41,7 @@ def make_graph(
     """Validated knowledge base and its graph, checked against the SHACL shapes."""
     schema = load_schema(ontology_dir / "medkg.ttl")
     kb = load_knowledge(sources_dir, schema)
-    graph = build_graph(kb, schema)
+    graph = add_ladder_steps(build_graph(kb, schema))  # derived ladder steps, before any export
     if shacl:
         problems = check(graph, ontology_dir / "shapes.ttl", label="built graph")
         if problems:

@@ -19,6 +19,8 @@ from typing import Any
 
 from rdflib import Graph
 
+from .exchange import write_cytoscape, write_graphml, write_kgx, write_neo4j
+from .stats import write_stats
 from .vocab import PREFIXES
 
 Writer = Callable[[Graph, Path], None]
@@ -74,6 +76,11 @@ EXPORTS: dict[str, Export] = {
     "turtle": Export("medkg.ttl", write_turtle, "the whole graph as Turtle"),
     "ntriples": Export("medkg.nt", write_ntriples, "the whole graph as sorted N-Triples"),
     "jsonld": Export("medkg.jsonld", write_jsonld, "the whole graph as JSON-LD with a readable @context"),
+    "graphml": Export("medkg.graphml", write_graphml, "entities and relations as typed GraphML (networkx, Gephi)"),
+    "cytoscape": Export("medkg.cyjs", write_cytoscape, "entities and relations as Cytoscape.js elements JSON"),
+    "kgx": Export("kgx", write_kgx, "KGX TSV nodes.tsv and edges.tsv with Biolink categories and predicates"),
+    "neo4j": Export("neo4j", write_neo4j, "nodes.csv and relationships.csv for neo4j-admin database import"),
+    "stats": Export("STATS.md", write_stats, "counts: entities, facts per predicate and source, ladder depths"),
 }
 
 

@@ -1,0 +1,274 @@
+"""The graph as a property graph, and as a networkx ``MultiDiGraph``.
+
+Derived from the one rdflib graph (``medkg.build.make_graph``), never from the sources:
+``property_graph`` flattens the RDF into nodes and edges with plain attributes, ``to_networkx``
+turns them into a ``networkx.MultiDiGraph``, and the exchange writers (``medkg.exchange``) write
+the same records, so every format has the same attributes.
+
+Nodes are the medical entities, keyed by CURIE (``mk:baclofen``). Attributes: ``iri``, ``label``,
+``type`` (the most specific medkg class), ``types`` (all its medkg classes, general first),
+``type_label``, ``definition``, ``synonyms``, ``brand_names``, ``sources`` (``mksrc:`` CURIEs of
+the documents naming it), ``xrefs`` (``oboInOwl:hasDbXref`` CURIEs), ``exact_matches`` /
+``close_matches`` / ``broad_matches`` / ``narrow_matches`` / ``related_matches`` (SKOS mappings,
+as CURIEs where a prefix is known, else IRIs), one attribute per literal fact
+(``may_need_repeating``, ``reserved_for``) with its provenance in ``<name>_sources``,
+``<name>_sections``, ``<name>_evidence``, ``<name>_anchors`` and ``<name>_applies_when``, and
+``ladder_step_<condition id>`` (an int) for each treatment ladder the entity is on (from the
+``medkg:ladderStep`` annotations, see ``medkg.ladder``).
+
+Edges are the entity-to-entity facts, keyed by predicate name (``treats``). Attributes: ``id`` (a
+UUID URN fixed by subject, predicate and object), ``predicate`` (``medkg:treats``), ``label``, and
+the provenance lists ``sources``, ``sections``, ``evidence``, ``anchors`` and ``applies_when``: one
+entry per source stating the fact, in the same order (sorted by source), ``""`` where a source
+gives no condition. An attribute without a value is left out.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+from rdflib.term import Node
+
+from .vocab import DEFINITION, ENTITY, MEDKG, ROOT_CLASS, SOURCE
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+MATCHES = {
+    "exact_matches": SKOS.exactMatch,
+    "close_matches": SKOS.closeMatch,
+    "broad_matches": SKOS.broadMatch,
+    "narrow_matches": SKOS.narrowMatch,
+    "related_matches": SKOS.relatedMatch,
+}
+PROVENANCE_KEYS = ("sources", "sections", "evidence", "anchors", "applies_when")
+HAS_DBXREF = URIRef("http://www.geneontology.org/formats/oboInOwl#hasDbXref")
+_OBO = re.compile(r"^http://purl\.obolibrary\.org/obo/([A-Za-z][A-Za-z0-9]*)_([A-Za-z0-9]+)$")
+
+
+# ---------------------------------------------------------------- small readers over the RDF graph
+
+
+def curie(graph: Graph, iri: Node) -> str:
+    """``mk:baclofen`` for medkg IRIs, ``DOID:2377`` for OBO PURLs, else a bound prefix or the IRI."""
+    text = str(iri)
+    for prefix, namespace in (("mk", ENTITY), ("mksrc", SOURCE), ("medkg", MEDKG)):
+        if text.startswith(str(namespace)):
+            return f"{prefix}:{text[len(str(namespace)) :]}"
+    obo = _OBO.match(text)
+    if obo:
+        return f"{obo[1]}:{obo[2]}"
+    try:
+        return graph.namespace_manager.curie(text, generate=False)
+    except (KeyError, ValueError):
+        return text
+
+
+def local_id(iri: Node) -> str:
+    """The entity id of an ``mk:`` IRI (``baclofen``)."""
+    return str(iri)[len(str(ENTITY)) :]
+
+
+def _text(graph: Graph, subject: Node, predicate: URIRef) -> str:
+    """One value as text; the smallest when there are several, so the result never varies."""
+    values = sorted(str(v) for v in graph.objects(subject, predicate))
+    return values[0] if values else ""
+
+
+def _texts(graph: Graph, subject: Node, predicate: URIRef) -> list[str]:
+    return sorted({str(v) for v in graph.objects(subject, predicate)}, key=lambda s: (s.casefold(), s))
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _ours(node: Node | None) -> bool:
+    return isinstance(node, URIRef) and str(node).startswith(str(MEDKG))
+
+
+def fact_properties(graph: Graph) -> tuple[list[URIRef], list[URIRef]]:
+    """The curated relations and literal-valued properties: object and datatype properties of the
+    schema that have a domain and a range and are not filled in by the reasoner (an inverse or a
+    transitive property), the same rule as ``medkg.vocab.load_schema``."""
+    found: tuple[list[URIRef], list[URIRef]] = ([], [])
+    for kind, bucket in ((OWL.ObjectProperty, found[0]), (OWL.DatatypeProperty, found[1])):
+        for prop in graph.subjects(RDF.type, kind):
+            if not (isinstance(prop, URIRef) and _ours(prop) and _ours(graph.value(prop, RDFS.domain))):
+                continue
+            if graph.value(prop, RDFS.range) is None or graph.value(prop, OWL.inverseOf) is not None:
+                continue
+            if (prop, RDF.type, OWL.TransitiveProperty) in graph:
+                continue
+            bucket.append(prop)
+    return sorted(found[0]), sorted(found[1])
+
+
+def entity_classes(graph: Graph) -> dict[URIRef, list[URIRef]]:
+    """Each medkg class below MedicalEntity, with its medkg ancestors, most general first."""
+
+    def depth(cls: URIRef) -> int:
+        return len(set(graph.transitive_objects(cls, RDFS.subClassOf)))
+
+    classes: dict[URIRef, list[URIRef]] = {}
+    for cls in graph.transitive_subjects(RDFS.subClassOf, ROOT_CLASS):
+        if isinstance(cls, URIRef) and _ours(cls) and cls != ROOT_CLASS:
+            up = {c for c in graph.transitive_objects(cls, RDFS.subClassOf) if isinstance(c, URIRef) and _ours(c)}
+            classes[cls] = sorted(up, key=lambda c: (depth(c), str(c)))
+    return dict(sorted(classes.items()))
+
+
+def entities(graph: Graph) -> dict[URIRef, URIRef]:
+    """Every medical entity with its most specific medkg class."""
+    classes = entity_classes(graph)
+    found: dict[URIRef, URIRef] = {}
+    for cls, ancestry in classes.items():
+        for entity in graph.subjects(RDF.type, cls):
+            if not isinstance(entity, URIRef):
+                continue
+            known = found.get(entity)
+            if known is None or known in ancestry:  # keep the deeper class
+                found[entity] = cls
+    return dict(sorted(found.items()))
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What one source says about one fact."""
+
+    source: str  # mksrc: CURIE
+    section: str
+    evidence: str
+    anchor: str
+    applies_when: str
+
+
+def provenance(graph: Graph) -> dict[tuple[Node, Node, Node], list[Provenance]]:
+    """Every ``owl:Axiom`` carrying a ``dcterms:source``, by the triple it annotates, sorted by source."""
+    found: dict[tuple[Node, Node, Node], list[Provenance]] = defaultdict(list)
+    for axiom in graph.subjects(RDF.type, OWL.Axiom):
+        source = graph.value(axiom, DCTERMS.source)
+        s = graph.value(axiom, OWL.annotatedSource)
+        p = graph.value(axiom, OWL.annotatedProperty)
+        o = graph.value(axiom, OWL.annotatedTarget)
+        if source is None or s is None or p is None or o is None:
+            continue
+        found[(s, p, o)].append(
+            Provenance(
+                curie(graph, source),
+                _text(graph, axiom, MEDKG.section),
+                _text(graph, axiom, MEDKG.evidence),
+                _text(graph, axiom, MEDKG.anchorText),
+                _text(graph, axiom, MEDKG.appliesWhen),
+            )
+        )
+    return {key: sorted(values, key=lambda p: (p.source, p.section, p.evidence)) for key, values in found.items()}
+
+
+def _provenance_attrs(provs: list[Provenance], prefix: str = "") -> dict[str, list[str]]:
+    lists = {
+        "sources": [p.source for p in provs],
+        "sections": [p.section for p in provs],
+        "evidence": [p.evidence for p in provs],
+        "anchors": [p.anchor for p in provs],
+        "applies_when": [p.applies_when for p in provs],
+    }
+    return {prefix + key: values for key, values in lists.items() if any(values)}
+
+
+# ---------------------------------------------------------------- the property graph
+
+
+@dataclass(frozen=True)
+class PropertyGraph:
+    """Nodes and edges with plain attributes (str, bool, int, list of str), sorted: what every
+    exchange format writes. ``edges`` holds (subject, object, key, attributes)."""
+
+    nodes: list[tuple[str, dict[str, Any]]]
+    edges: list[tuple[str, str, str, dict[str, Any]]]
+
+
+def fact_id(subject: Node, predicate: Node, target: Node) -> str:
+    """A stable identifier of a fact: a name-based (version 5) UUID of its three IRIs."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"{subject} {predicate} {target}").urn
+
+
+def property_graph(graph: Graph) -> PropertyGraph:
+    """The entities and their relations as a property graph; see the module docstring."""
+    relations, literals = fact_properties(graph)
+    provs = provenance(graph)
+    classes = entity_classes(graph)
+    found = entities(graph)
+    nodes = []
+    for iri, cls in found.items():
+        attrs: dict[str, Any] = {
+            "iri": str(iri),
+            "label": _text(graph, iri, RDFS.label),
+            "type": curie(graph, cls).split(":", 1)[1],
+            "types": [curie(graph, c).split(":", 1)[1] for c in classes[cls]],
+            "type_label": _text(graph, cls, RDFS.label),
+            "definition": _text(graph, iri, DEFINITION),
+            "synonyms": _texts(graph, iri, SKOS.altLabel),
+            "brand_names": _texts(graph, iri, MEDKG.brandName),
+            "sources": sorted(curie(graph, s) for s in graph.objects(iri, MEDKG.mentionedIn)),
+            "xrefs": sorted(str(x) for x in graph.objects(iri, HAS_DBXREF)),
+        }
+        for name, prop in MATCHES.items():
+            attrs[name] = sorted(curie(graph, o) for o in graph.objects(iri, prop))
+        for prop in literals:
+            attrs.update(_literal_attrs(graph, iri, prop, provs))
+        attrs.update(_ladder_attrs(graph, iri))
+        nodes.append((curie(graph, iri), {k: v for k, v in attrs.items() if v not in ("", [], None)}))
+    edges = []
+    for prop in relations:
+        name = curie(graph, prop).split(":", 1)[1]
+        label = _text(graph, prop, RDFS.label)
+        for s, o in graph.subject_objects(prop):
+            if s not in found or o not in found:
+                continue
+            attrs = {"id": fact_id(s, prop, o), "predicate": curie(graph, prop), "label": label}
+            attrs.update(_provenance_attrs(provs.get((s, prop, o), [])))
+            edges.append((curie(graph, s), curie(graph, o), name, attrs))
+    edges.sort(key=lambda e: (e[0], e[1], e[2]))
+    return PropertyGraph(nodes, edges)
+
+
+def _literal_attrs(graph: Graph, iri: URIRef, prop: URIRef, provs: dict[Any, list[Provenance]]) -> dict[str, Any]:
+    values = sorted(graph.objects(iri, prop), key=lambda v: (str(v), str(getattr(v, "datatype", ""))))
+    if not values:
+        return {}
+    name = _snake(curie(graph, prop).split(":", 1)[1])
+    plain = [v.toPython() if isinstance(v, Literal) and v.datatype == XSD.boolean else str(v) for v in values]
+    attrs: dict[str, Any] = {name: plain[0] if len(plain) == 1 else plain}
+    axioms = [p for v in values for p in provs.get((iri, prop, v), [])]
+    attrs.update(_provenance_attrs(axioms, prefix=name + "_"))
+    return attrs
+
+
+def _ladder_attrs(graph: Graph, iri: URIRef) -> dict[str, int]:
+    attrs = {}
+    for step in graph.objects(iri, MEDKG.ladderStep):
+        condition = graph.value(step, MEDKG.forCondition)
+        number = graph.value(step, MEDKG.stepNumber)
+        if condition is not None and isinstance(number, Literal):
+            attrs[f"ladder_step_{local_id(condition)}"] = int(number.toPython())
+    return dict(sorted(attrs.items()))
+
+
+def to_networkx(source: Graph | PropertyGraph) -> nx.MultiDiGraph:
+    """A ``networkx.MultiDiGraph`` of the entities and their relations (module docstring)."""
+    import networkx as nx
+
+    pg = source if isinstance(source, PropertyGraph) else property_graph(source)
+    view = nx.MultiDiGraph(name="medkg")
+    for node, attrs in pg.nodes:
+        view.add_node(node, **attrs)
+    for subject, target, key, attrs in pg.edges:
+        view.add_edge(subject, target, key=key, **attrs)
+    return view
