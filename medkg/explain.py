@@ -72,14 +72,14 @@ def _says(graph: Graph, s: Node, p: Node, o: Node) -> str:
 # ---------------------------------------------------------------- property values
 
 def _inverses(graph: Graph, prop: Node) -> list[Node]:
-    return sorted(set(graph.objects(prop, OWL.inverseOf)) | set(graph.subjects(OWL.inverseOf, prop)))
+    return sorted(set(graph.objects(prop, OWL.inverseOf)) | set(graph.subjects(OWL.inverseOf, prop)), key=str)
 
 
 def _link(graph: Graph, asserted: Graph, s: Node, p: Node, o: Node) -> str | None:
     for q in _inverses(graph, p):
         if (o, q, s) in graph:
             return _says(graph, o, q, s)
-    for sub in sorted(graph.subjects(RDFS.subPropertyOf, p)):
+    for sub in sorted(graph.subjects(RDFS.subPropertyOf, p), key=str):
         if (s, sub, o) in graph:
             return f"{_says(graph, s, sub, o)}, and {phrase(graph, sub)} implies {phrase(graph, p)}"
     if (p, RDF.type, OWL.TransitiveProperty) in graph:
@@ -136,19 +136,21 @@ def _type(graph: Graph, asserted: Graph, s: Node, cls: Node) -> str | None:
     for t in sorted(types, key=lambda t: (t, RDF.type, s) not in asserted and (s, RDF.type, t) not in asserted):
         if (t, RDFS.subClassOf, cls) in asserted:
             return f"{label(graph, s)} is {a(graph, t)}, and every {label(graph, t)} is {a(graph, cls)}"
-    for definition in sorted(graph.objects(cls, OWL.equivalentClass)):
+    for definition in sorted(graph.objects(cls, OWL.equivalentClass), key=str):
         found = _witness(graph, s, definition)
         if found:
             return found
     for t in types:
         if (t, RDFS.subClassOf, cls) in graph:
             return f"{label(graph, s)} is {a(graph, t)}, and every {label(graph, t)} is {a(graph, cls)}"
-    for prop in sorted(graph.subjects(RDFS.domain, cls)):
-        for value in sorted(asserted.objects(s, prop)):
-            return f"{_says(graph, s, prop, value)}, and only {a(graph, cls)} can be the subject of '{label(graph, prop)}'"
-    for prop in sorted(graph.subjects(RDFS.range, cls)):
-        for subject in sorted(asserted.subjects(prop, s)):
-            return f"{_says(graph, subject, prop, s)}, and only {a(graph, cls)} can be the object of '{label(graph, prop)}'"
+    for prop in sorted(graph.subjects(RDFS.domain, cls), key=str):
+        for value in sorted(asserted.objects(s, prop), key=str):
+            return (f"{_says(graph, s, prop, value)}, and only {a(graph, cls)} can be the subject of "
+                    f"'{label(graph, prop)}'")
+    for prop in sorted(graph.subjects(RDFS.range, cls), key=str):
+        for subject in sorted(asserted.subjects(prop, s), key=str):
+            return (f"{_says(graph, subject, prop, s)}, and only {a(graph, cls)} can be the object of "
+                    f"'{label(graph, prop)}'")
     return None
 
 
@@ -162,8 +164,8 @@ def _witness(graph: Graph, s: Node, expr: Node) -> str | None:
         found = [_witness(graph, s, m) for m in members]
         if not all(found):
             return None
-        restrictions = [f for m, f in zip(members, found, strict=True) if not isinstance(m, URIRef)]
-        return "; ".join(restrictions or [f for f in found if f])
+        restrictions = [f for m, f in zip(members, found, strict=True) if f is not None and not isinstance(m, URIRef)]
+        return "; ".join(restrictions or [f for f in found if f is not None])
     options = graph.value(expr, OWL.unionOf)
     if options is not None:
         return next((f for f in (_witness(graph, s, m) for m in Collection(graph, options)) if f), None)
@@ -186,7 +188,7 @@ def _witness(graph: Graph, s: Node, expr: Node) -> str | None:
 # ---------------------------------------------------------------- subclasses
 
 def _subclass(graph: Graph, sub: Node, sup: Node) -> str | None:
-    for definition in sorted(graph.objects(sub, OWL.equivalentClass)):
+    for definition in sorted(graph.objects(sub, OWL.equivalentClass), key=str):
         parts = graph.value(definition, OWL.intersectionOf)
         members = list(Collection(graph, parts)) if parts is not None else [definition]
         for member in members:
@@ -198,12 +200,13 @@ def _subclass(graph: Graph, sub: Node, sup: Node) -> str | None:
         for member in members:
             prop = graph.value(member, OWL.onProperty)
             domain = graph.value(prop, RDFS.domain) if prop is not None else None
-            if domain is not None and (domain == sup or (domain, RDFS.subClassOf, sup) in graph):
+            if prop is not None and domain is not None and (domain == sup or (domain, RDFS.subClassOf, sup) in graph):
                 return (f"the definition of {label(graph, sub)} requires that it {phrase(graph, prop)} something, "
                         f"and only {a(graph, domain)} can")
-    for middle in sorted(graph.objects(sub, RDFS.subClassOf)):
+    for middle in sorted(graph.objects(sub, RDFS.subClassOf), key=str):
         if (middle, RDFS.subClassOf, sup) in graph and middle not in (sub, sup):
-            return f"every {label(graph, sub)} is {a(graph, middle)}, and every {label(graph, middle)} is {a(graph, sup)}"
+            return (f"every {label(graph, sub)} is {a(graph, middle)}, "
+                    f"and every {label(graph, middle)} is {a(graph, sup)}")
     return None
 
 
@@ -211,7 +214,7 @@ def _subclass(graph: Graph, sub: Node, sup: Node) -> str | None:
 
 def from_hierarchy(asserted: Graph, s: Node, cls: Node) -> bool:
     """True if ``s`` is in ``cls`` only because an asserted type of ``s`` is a subclass of it."""
-    todo = [t for t in asserted.objects(s, RDF.type) if isinstance(t, URIRef)]
+    todo: list[Node] = [t for t in asserted.objects(s, RDF.type) if isinstance(t, URIRef)]
     seen: set[Node] = set()
     while todo:
         node = todo.pop()

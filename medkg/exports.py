@@ -20,6 +20,8 @@ from typing import Any
 from rdflib import Graph
 
 from .exchange import write_cytoscape, write_graphml, write_kgx, write_neo4j
+from .owl import write_owl
+from .reason import write_inferred_owl
 from .stats import write_stats
 from .vocab import PREFIXES
 
@@ -76,6 +78,8 @@ EXPORTS: dict[str, Export] = {
     "turtle": Export("medkg.ttl", write_turtle, "the whole graph as Turtle"),
     "ntriples": Export("medkg.nt", write_ntriples, "the whole graph as sorted N-Triples"),
     "jsonld": Export("medkg.jsonld", write_jsonld, "the whole graph as JSON-LD with a readable @context"),
+    "owl": Export("medkg.owl", write_owl, "OWL 2 DL in RDF/XML, for Protégé (README: Open in Protégé)"),
+    "owl-inferred": Export("medkg-inferred.owl", write_inferred_owl, "medkg.owl plus what HermiT concludes"),
     "graphml": Export("medkg.graphml", write_graphml, "entities and relations as typed GraphML (networkx, Gephi)"),
     "cytoscape": Export("medkg.cyjs", write_cytoscape, "entities and relations as Cytoscape.js elements JSON"),
     "kgx": Export("kgx", write_kgx, "KGX TSV nodes.tsv and edges.tsv with Biolink categories and predicates"),

@@ -227,10 +227,10 @@ class _Writer:
             if not isinstance(node, BNode) or node in seen or node not in self.nested:
                 return None
             seen.add(node)
-            preds = sorted(set(self.graph.predicates(node)))
+            preds = sorted(set(self.graph.predicates(node)), key=str)
             first = list(self.graph.objects(node, RDF.first))
             rest = list(self.graph.objects(node, RDF.rest))
-            if preds != sorted([RDF.first, RDF.rest]) or len(first) != 1 or len(rest) != 1:
+            if preds != sorted([RDF.first, RDF.rest], key=str) or len(first) != 1 or len(rest) != 1:
                 return None
             if isinstance(first[0], Literal):
                 return None

@@ -77,7 +77,8 @@ def reasoner_limit() -> int:
     try:
         return int(value) if value.strip() else DEFAULT_REASONER_LIMIT
     except ValueError as exc:
-        raise ReasonerError(f"{LIMIT_VARIABLE}={value!r} is not a number of triples (use e.g. 200000, or 0 for no limit)") from exc
+        raise ReasonerError(f"{LIMIT_VARIABLE}={value!r} is not a number of triples "
+                            "(use e.g. 200000, or 0 for no limit)") from exc
 
 
 def java_executable() -> str:
@@ -156,12 +157,13 @@ def close(asserted: Graph, conclusions: Iterable[tuple[Node, Node, Node]]) -> se
     object_props = {p for p in graph.subjects(RDF.type, OWL.ObjectProperty) if isinstance(p, URIRef)}
     individuals = {i for i in graph.subjects(RDF.type, OWL.NamedIndividual) if isinstance(i, URIRef)}
     result: set[Triple] = set()
-    todo = [(s, p, o) for s, p, o in graph if p in object_props and s in individuals and o in individuals]
+    todo: list[Triple] = [(s, p, o) for s, p, o in graph  # type: ignore[misc]
+                          if p in object_props and s in individuals and o in individuals]
     while todo:
         s, p, o = todo.pop()
         if (s, p, o) in result:
             continue
-        result.add((s, p, o))  # type: ignore[arg-type]
+        result.add((s, p, o))
         todo.extend((s, q, o) for q in supers.get(p, ()))
         if p in inverse:
             todo.append((o, inverse[p], s))
@@ -229,7 +231,19 @@ def load_owl(path: Path) -> tuple[bytes, Graph]:
         raise ReasonerError(f"{path}: cannot parse: {exc}") from exc
     if syntax != "xml":  # owlready2 reads RDF/XML, not Turtle
         data = dumps_rdfxml(asserted).encode("utf-8")
-    return data, asserted
+    return data, _canonical(asserted)
+
+
+def _canonical(graph: Graph) -> Graph:
+    """The graph with blank nodes named by their content, so what is written from it is stable."""
+    from rdflib.compare import to_canonical_graph
+
+    out = Graph()
+    for prefix, namespace in graph.namespaces():
+        out.bind(prefix, namespace, override=True, replace=True)
+    for triple in to_canonical_graph(graph):
+        out.add(triple)
+    return out
 
 
 def _axiom_node(triple: Triple) -> BNode:

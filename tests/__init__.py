@@ -43,4 +43,14 @@ TREATS = MEDKG.treats
 ESCALATES_TO = MEDKG.escalatesTo
 RISK_OF = MEDKG.riskOf
 
+# What the OWL schema adds for the reasoner (tests/test_reason.py)
+TREATED_BY = MEDKG.treatedBy
+ESCALATED_FROM = MEDKG.escalatedFrom
+RISK_INCREASED_BY = MEDKG.riskIncreasedBy
+ESCALATES_EVENTUALLY_TO = MEDKG.escalatesEventuallyTo
+FIRST_LINE = MEDKG.FirstLineTreatment
+AFTER_ORAL = MEDKG.TreatmentAfterOralMedication
+SURGICAL_OPTION = MEDKG.SurgicalOption
+UNTREATED_COMPLICATION = MEDKG.ComplicationOfUntreatedSpasticity
+
 __all__ = ["MEDKG", "Namespace"]

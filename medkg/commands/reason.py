@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     from ..explain import describe
-    from ..reason import LIMIT_VARIABLE, inferred_graph, load_owl, reason, reasoner_limit, reason_owl
+    from ..reason import LIMIT_VARIABLE, inferred_graph, load_owl, reason, reason_owl, reasoner_limit
 
     limit = reasoner_limit()
     if args.owl is not None:
