@@ -22,6 +22,7 @@ from rdflib import Graph
 from .exchange import write_cytoscape, write_graphml, write_kgx, write_neo4j
 from .owl import write_owl
 from .reason import write_inferred_owl
+from .sssom import write_sssom
 from .stats import write_stats
 from .vocab import PREFIXES
 
@@ -78,6 +79,7 @@ EXPORTS: dict[str, Export] = {
     "turtle": Export("medkg.ttl", write_turtle, "the whole graph as Turtle"),
     "ntriples": Export("medkg.nt", write_ntriples, "the whole graph as sorted N-Triples"),
     "jsonld": Export("medkg.jsonld", write_jsonld, "the whole graph as JSON-LD with a readable @context"),
+    "sssom": Export("medkg.sssom.tsv", write_sssom, "entity mappings to standard vocabularies as SSSOM TSV"),
     "owl": Export("medkg.owl", write_owl, "OWL 2 DL in RDF/XML, for Protégé (README: Open in Protégé)"),
     "owl-inferred": Export("medkg-inferred.owl", write_inferred_owl, "medkg.owl plus what HermiT concludes"),
     "graphml": Export("medkg.graphml", write_graphml, "entities and relations as typed GraphML (networkx, Gephi)"),

@@ -15,8 +15,9 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, SKOS
 
-from .model import Entity, Fact, KnowledgeBase, SourceDoc
-from .vocab import DEFINITION, ENTITY, MEDKG, PREFIXES, SOURCE, Schema
+from . import identifiers
+from .model import Entity, Fact, KnowledgeBase, SourceDoc, Xref
+from .vocab import DEFINITION, ENTITY, MEDKG, OBOINOWL, PREFIXES, SOURCE, Schema
 
 
 def entity_iri(entity_id: str) -> URIRef:
@@ -84,6 +85,26 @@ def _add_entity(graph: Graph, entity: Entity) -> None:
         graph.add((iri, MEDKG.brandName, _en(brand)))
     for source in entity.sources:
         graph.add((iri, MEDKG.mentionedIn, source_iri(source)))
+    for xref in entity.xrefs:
+        _add_xref(graph, iri, xref)
+
+
+def _add_xref(graph: Graph, subject: URIRef, xref: Xref) -> None:
+    """The SKOS match to the identifier's IRI, its CURIE as oboInOwl:hasDbXref, and an owl:Axiom
+    on the match saying where it was verified (and the label seen there)."""
+    predicate = identifiers.MAPPING_PREDICATES[xref.mapping]
+    target = URIRef(identifiers.expand(xref.curie))
+    graph.add((subject, predicate, target))
+    graph.add((subject, OBOINOWL.hasDbXref, Literal(xref.curie)))
+    digest = hashlib.sha1("\x1f".join((str(subject), str(predicate), xref.curie)).encode()).hexdigest()[:16]
+    axiom = BNode(f"xref{digest}")
+    graph.add((axiom, RDF.type, OWL.Axiom))
+    graph.add((axiom, OWL.annotatedSource, subject))
+    graph.add((axiom, OWL.annotatedProperty, predicate))
+    graph.add((axiom, OWL.annotatedTarget, target))
+    graph.add((axiom, MEDKG.verifiedIn, Literal(xref.verified_in)))
+    if xref.label:
+        graph.add((axiom, MEDKG.targetLabel, Literal(xref.label)))
 
 
 def _add_fact(graph: Graph, fact: Fact) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from . import identifiers
 from .errors import Problem
 from .model import EntityEntry, Fact, Provenance, SourceDoc, SourceFile, Xref
 from .vocab import Schema
@@ -293,6 +294,7 @@ class _FileChecker:
 
     def xrefs(self, node: Node | None, entry: str) -> tuple[Xref, ...]:
         out = []
+        seen: dict[str, int] = {}
         for item in self.items(node, "xrefs"):
             m = item.value
             self.unknown_keys(m, XREF_KEYS, entry, item.line)
@@ -304,6 +306,17 @@ class _FileChecker:
                     m["mapping"].line, entry, f"unknown mapping type '{mapping}'", f"use one of: {', '.join(MAPPINGS)}"
                 )
                 continue
+            issue = identifiers.check(curie) if curie else None
+            if issue is not None:
+                self.problem(m["curie"].line, entry, f"xref {issue.what}", issue.fix)
+                continue
+            if curie in seen:
+                self.problem(
+                    m["curie"].line, entry, f"xref {curie} is listed twice", f"keep the one at line {seen[curie]}"
+                )
+                continue
+            if curie:
+                seen[curie] = m["curie"].line
             if curie and mapping and verified:
                 out.append(Xref(curie, mapping, verified, self.text(m, "label", entry, item.line, required=False)))
         return tuple(out)

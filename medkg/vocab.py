@@ -17,6 +17,7 @@ MEDKG = Namespace(BASE + "vocab/")
 ENTITY = Namespace(BASE + "entity/")
 SOURCE = Namespace(BASE + "source/")
 OBO = Namespace("http://purl.obolibrary.org/obo/")
+OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 DEFINITION = OBO.IAO_0000115
 
@@ -32,6 +33,7 @@ PREFIXES: dict[str, Namespace] = {
     "xsd": Namespace(str(XSD)),
     "skos": Namespace(str(SKOS)),
     "dcterms": Namespace(str(DCTERMS)),
+    "oboInOwl": OBOINOWL,
 }
 
 ROOT_CLASS = MEDKG.MedicalEntity
