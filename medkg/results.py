@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .queries import Term
     from .sparql import Result
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 TABULAR = frozenset({"SELECT", "ASK"})
 GRAPH = frozenset({"GRAPH"})
 
@@ -55,7 +56,7 @@ def _json_term(term: Term) -> dict[str, str]:
     out = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+    elif term.datatype.value != XSD_STRING:
         out["datatype"] = term.datatype.value
     return out
 
@@ -80,7 +81,8 @@ def _via_oxigraph(name: str) -> Callable[[Result, Mapping[str, str]], bytes]:
         format_ = getattr(pyoxigraph.QueryResultsFormat, name)
         if isinstance(parsed, pyoxigraph.QueryBoolean) and name in ("CSV", "TSV"):
             return b"true\n" if result.boolean else b"false\n"  # the CSV/TSV note has no boolean form
-        return bytes(parsed.serialize(format=format_) or b"")
+        data = bytes(parsed.serialize(format=format_) or b"")
+        return data if data.endswith(b"\n") else data + b"\n"
 
     return write
 
@@ -165,11 +167,23 @@ def _via_export(name: str) -> Callable[[Result, Mapping[str, str]], bytes]:
     """Turtle and JSON-LD through the graph exports' own writers (same prefixes, same layout)."""
 
     def write(result: Result, prefixes: Mapping[str, str]) -> bytes:
+        import pyoxigraph
+        from rdflib import BNode, Literal, URIRef
+
         from .exports import dumps
         from .graph import new_graph
 
+        def term(t: Any) -> Any:  # keeps the blank node names canonical_triples chose
+            if isinstance(t, pyoxigraph.NamedNode):
+                return URIRef(t.value)
+            if isinstance(t, pyoxigraph.BlankNode):
+                return BNode(t.value)
+            plain = t.language or t.datatype.value == XSD_STRING  # rdflib writes xsd:string as a plain literal
+            return Literal(t.value, lang=t.language, datatype=None if plain else URIRef(t.datatype.value))
+
         graph = new_graph()
-        graph.parse(data=write_ntriples(result).decode("utf-8"), format="nt")
+        for t in canonical_triples(result.triples):
+            graph.add((term(t.subject), term(t.predicate), term(t.object)))
         return dumps(graph, name).encode("utf-8")
 
     return write
