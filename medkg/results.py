@@ -227,6 +227,21 @@ def render(result: Result, name: str | None = None, *, prefixes: Mapping[str, st
     return fmt.write(result, prefixes or {})
 
 
+#: Names clients put in ``?format=`` / ``?output=`` (SPARQLWrapper, Fuseki, Virtuoso), per result kind.
+FORMAT_ALIASES = {
+    "SELECT": {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "srj": "json", "srx": "xml"},
+    "GRAPH": {"xml": "rdfxml", "rdf": "rdfxml", "rdfxml": "rdfxml", "rdf+xml": "rdfxml", "json": "jsonld",
+              "json-ld": "jsonld", "jsonld": "jsonld", "turtle": "turtle", "ttl": "turtle", "n3": "turtle",
+              "nt": "nt", "ntriples": "nt", "n-triples": "nt"},
+}
+FORMAT_ALIASES["ASK"] = FORMAT_ALIASES["SELECT"]
+
+
+def format_named(name: str, form: str) -> str | None:
+    """Our format for a ``?format=`` value and a kind of result; None when the name is unknown."""
+    return FORMAT_ALIASES[form].get(name.strip().lower())
+
+
 def negotiate(accept: str, form: str) -> str | None:
     """The format name for an HTTP ``Accept`` header, or None when nothing acceptable fits.
 

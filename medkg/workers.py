@@ -27,7 +27,7 @@ class Job:
 
     text: str
     accept: str = "*/*"
-    format: str | None = None  # a name in medkg.results.FORMATS; overrides accept
+    format: str | None = None  # from ?format= or ?output=: see medkg.results.format_named
     max_rows: int | None = None
 
 
@@ -48,17 +48,18 @@ def text_reply(status: int, message: str) -> Reply:
 def answer(engine: Any, job: Job) -> Reply:
     """Run the job on the engine and write the result as the client asked."""
     from .queries import QueryError, declared_prefixes
-    from .results import FORMATS, negotiate, render
+    from .results import FORMATS, format_named, negotiate, render
 
     try:
         result = engine.query(job.text, max_rows=job.max_rows)
     except QueryError as exc:
         return text_reply(400, str(exc))
-    name = job.format or negotiate(job.accept, result.form)
-    if name is None or result.form not in FORMATS[name].forms:
+    # ?format= wins when we know the name (clients send their own names); else the Accept header
+    name = (job.format and format_named(job.format, result.form)) or negotiate(job.accept, result.form)
+    if name is None:
         offered = ", ".join(t for f in FORMATS.values() if result.form in f.forms for t in f.media_types)
-        asked = job.format or job.accept
-        return text_reply(406, f"cannot answer a {result.form} query as {asked} (offered: {offered})")
+        kind = "CONSTRUCT/DESCRIBE" if result.form == "GRAPH" else result.form
+        return text_reply(406, f"cannot answer a {kind} query as {job.format or job.accept} (offered: {offered})")
     body = render(result, name, prefixes=declared_prefixes(job.text))
     headers = (("X-SPARQL-MaxRows", str(job.max_rows)),) if result.truncated else ()
     return Reply(200, FORMATS[name].content_type, body, headers)
