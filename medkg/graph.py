@@ -90,21 +90,19 @@ def _add_entity(graph: Graph, entity: Entity) -> None:
 
 
 def _add_xref(graph: Graph, subject: URIRef, xref: Xref) -> None:
-    """The SKOS match to the identifier's IRI, its CURIE as oboInOwl:hasDbXref, and an owl:Axiom
-    on the match saying where it was verified (and the label seen there)."""
-    predicate = identifiers.MAPPING_PREDICATES[xref.mapping]
+    """The SKOS match to the identifier's IRI, its CURIE as oboInOwl:hasDbXref, and a record of the
+    mapping saying where it was verified and the label seen there. (The record is a plain node, not
+    an owl:Axiom: in this graph owl:Axiom is the provenance of facts.)"""
     target = URIRef(identifiers.expand(xref.curie))
-    graph.add((subject, predicate, target))
+    graph.add((subject, identifiers.MAPPING_PREDICATES[xref.mapping], target))
     graph.add((subject, OBOINOWL.hasDbXref, Literal(xref.curie)))
-    digest = hashlib.sha1("\x1f".join((str(subject), str(predicate), xref.curie)).encode()).hexdigest()[:16]
-    axiom = BNode(f"xref{digest}")
-    graph.add((axiom, RDF.type, OWL.Axiom))
-    graph.add((axiom, OWL.annotatedSource, subject))
-    graph.add((axiom, OWL.annotatedProperty, predicate))
-    graph.add((axiom, OWL.annotatedTarget, target))
-    graph.add((axiom, MEDKG.verifiedIn, Literal(xref.verified_in)))
+    digest = hashlib.sha1("\x1f".join((str(subject), xref.curie)).encode()).hexdigest()[:16]
+    record = BNode(f"xref{digest}")
+    graph.add((subject, MEDKG.xrefRecord, record))
+    graph.add((record, MEDKG.mappedTo, target))
+    graph.add((record, MEDKG.verifiedIn, Literal(xref.verified_in)))
     if xref.label:
-        graph.add((axiom, MEDKG.targetLabel, Literal(xref.label)))
+        graph.add((record, MEDKG.targetLabel, Literal(xref.label)))
 
 
 def _add_fact(graph: Graph, fact: Fact) -> None:

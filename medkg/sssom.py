@@ -2,7 +2,7 @@
 
 One row per SKOS match from a medkg entity (``mk:``) to an external identifier's IRI; the object
 CURIE comes back from the IRI through the Bioregistry prefix table, the object label and the
-place it was verified from the owl:Axiom on the match. The metadata block (licence, version,
+place it was verified from the entity's xref record. The metadata block (licence, version,
 title) is read from the ontology header in the graph. Rows are sorted and no date is written, so
 two builds give the same bytes. Format: https://w3id.org/sssom/spec.
 """
@@ -60,22 +60,22 @@ def mappings(graph: Graph) -> list[Mapping]:
             object_id = identifiers.compress(str(target))
             if object_id is None:
                 raise ExportError(f"{subject} {predicate_id} {target}: the IRI is under no Bioregistry URI prefix")
-            axiom = _axiom(graph, subject, predicate, target)
+            record = _record(graph, subject, target)
             rows.append(Mapping(
                 subject_id="mk:" + str(subject)[len(str(ENTITY)):],
                 predicate_id=predicate_id,
                 object_id=object_id,
                 subject_label=_text(graph.value(subject, RDFS.label)),
-                object_label=_text(graph.value(axiom, MEDKG.targetLabel)) if axiom is not None else "",
-                comment=("verified in " + _text(graph.value(axiom, MEDKG.verifiedIn))) if axiom is not None else "",
+                object_label=_text(graph.value(record, MEDKG.targetLabel)) if record is not None else "",
+                comment=("verified in " + _text(graph.value(record, MEDKG.verifiedIn))) if record is not None else "",
             ))
     return sorted(rows)
 
 
-def _axiom(graph: Graph, subject: URIRef, predicate: URIRef, target: Node) -> Node | None:
-    for axiom in sorted(graph.subjects(OWL.annotatedSource, subject), key=str):
-        if (axiom, OWL.annotatedProperty, predicate) in graph and (axiom, OWL.annotatedTarget, target) in graph:
-            return axiom
+def _record(graph: Graph, subject: URIRef, target: Node) -> Node | None:
+    for record in sorted(graph.objects(subject, MEDKG.xrefRecord), key=str):
+        if (record, MEDKG.mappedTo, target) in graph:
+            return record
     return None
 
 

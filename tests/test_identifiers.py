@@ -1,5 +1,5 @@
 """Standard identifiers: Bioregistry prefixes and forms checked like any source error; SKOS matches,
-oboInOwl:hasDbXref and where-verified axioms in the graph; a valid SSSOM export; the unmapped list."""
+oboInOwl:hasDbXref and where-verified records in the graph; a valid SSSOM export; the unmapped list."""
 
 from __future__ import annotations
 
@@ -142,18 +142,21 @@ def test_skos_match_and_dbxref(graph: Graph, kb: KnowledgeBase) -> None:
 
 
 def test_every_match_says_where_it_was_verified(graph: Graph, kb: KnowledgeBase) -> None:
+    """One xref record per match, naming the same IRI, with where it was verified; no extra owl:Axiom."""
     count = 0
     for predicate in identifiers.MAPPING_PREDICATES.values():
         for subject, target in graph.subject_objects(predicate):
             if not str(subject).startswith("https://w3id.org/medkg/entity/"):
                 continue
-            axioms = [a for a in graph.subjects(OWL.annotatedSource, subject)
-                      if (a, OWL.annotatedProperty, predicate) in graph and (a, OWL.annotatedTarget, target) in graph]
-            assert len(axioms) == 1, (subject, predicate, target)
-            assert (axioms[0], RDF.type, OWL.Axiom) in graph
-            assert graph.value(axioms[0], MEDKG.verifiedIn) is not None
+            records = [r for r in graph.objects(subject, MEDKG.xrefRecord) if (r, MEDKG.mappedTo, target) in graph]
+            assert len(records) == 1, (subject, predicate, target)
+            assert graph.value(records[0], MEDKG.verifiedIn) is not None
+            assert graph.value(records[0], RDF.type) is None
             count += 1
-    assert count == len(all_xrefs(kb))
+    assert count == len(all_xrefs(kb)) == len(list(graph.subject_objects(MEDKG.xrefRecord)))
+    spasticity = graph.value(SPASTICITY, MEDKG.xrefRecord)
+    assert graph.value(spasticity, MEDKG.targetLabel) == Literal("Spasticity")
+    assert not [a for a in graph.subjects(RDF.type, OWL.Axiom) if graph.value(a, OWL.annotatedTarget) == HP_SPASTICITY]
 
 
 def test_iris_resolve_through_the_converter(graph: Graph) -> None:
@@ -171,7 +174,8 @@ def test_iris_resolve_through_the_converter(graph: Graph) -> None:
 
 def test_declared_as_annotation_properties(graph: Graph) -> None:
     """OWL-DL safe: match properties and hasDbXref are annotation properties; external IRIs stay untyped."""
-    for prop in (*identifiers.MAPPING_PREDICATES.values(), OBOINOWL.hasDbXref, MEDKG.verifiedIn, MEDKG.targetLabel):
+    for prop in (*identifiers.MAPPING_PREDICATES.values(), OBOINOWL.hasDbXref, MEDKG.xrefRecord, MEDKG.mappedTo,
+                 MEDKG.verifiedIn, MEDKG.targetLabel):
         assert (prop, RDF.type, OWL.AnnotationProperty) in graph, prop
     for predicate in identifiers.MAPPING_PREDICATES.values():
         for target in graph.objects(None, predicate):
