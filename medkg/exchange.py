@@ -138,8 +138,13 @@ def write_cytoscape(graph: Graph, path: Path) -> None:
 
 
 def _write_table(path: Path, header: list[str], rows: list[list[Any]], *, delimiter: str) -> None:
+    """CSV quoted as RFC 4180 (what neo4j-admin reads); TSV never quoted, as KGX reads it with
+    ``quoting=QUOTE_NONE`` (values never hold tabs or line breaks: ``flat`` refuses them)."""
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
+        if delimiter == "\t":
+            writer = csv.writer(handle, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, quotechar=None)
+        else:
+            writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
         writer.writerow(header)
         for row in rows:
             writer.writerow(["true" if v is True else "false" if v is False else "" if v is None else v for v in row])
