@@ -8,8 +8,8 @@ those two rules, and returns every statement the reasoner adds with its grounds 
 (``medkg.explain``). ``write_inferred_owl`` writes the graph with them as ``medkg-inferred.owl``.
 
 Java starts slowly and HermiT grows with the ontology: above ``reasoner_limit()`` triples (the
-environment variable ``MEDKG_REASONER_LIMIT``) the build writes the inferred file without running
-the reasoner and says how to run it anyway.
+environment variable ``MEDKG_REASONER_LIMIT``), or when there is no Java, the build writes the
+inferred file without running the reasoner and says how to run it anyway.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from .owl import dumps_rdfxml, owl_graph, version_iri, write_rdfxml
 from .vocab import MEDKG, ONTOLOGY_IRI
 
 #: Graphs with more triples than this are not reasoned over by ``medkg build`` (``MEDKG_REASONER_LIMIT``).
-DEFAULT_REASONER_LIMIT = 100_000
+DEFAULT_REASONER_LIMIT = 50_000
 LIMIT_VARIABLE = "MEDKG_REASONER_LIMIT"
 INFERRED_BECAUSE = MEDKG.inferredBecause
 
@@ -278,17 +278,31 @@ def _retitle(graph: Graph, file_name: str, note: str) -> None:
 
 
 def write_inferred_owl(graph: Graph, path: Path) -> None:
-    """``medkg-inferred.owl``: ``medkg.owl`` with HermiT's conclusions added (skipped above the limit)."""
+    """``medkg-inferred.owl``: ``medkg.owl`` with HermiT's conclusions added.
+
+    Above ``reasoner_limit()`` triples, or without Java, the reasoner is skipped: the file then
+    holds the asserted axioms, its header says why, and a message says how to run it anyway.
+    """
     limit = reasoner_limit()
     if limit and len(graph) > limit:
-        owl = owl_graph(graph)
-        how = (f"run `medkg reason --force --write {path.name}`, or build with {LIMIT_VARIABLE}=0 "
-               "(no limit), or open medkg.owl in Protégé and start HermiT there")
-        _retitle(owl, path.name, f"The reasoner was not run for this build (the graph has {len(graph)} "
-                                 f"triples, more than {LIMIT_VARIABLE}={limit}); to run it, {how}.")
-        write_rdfxml(owl, path)
-        print(f"medkg: skipped the reasoner: the graph has {len(graph)} triples, more than "
-              f"{LIMIT_VARIABLE}={limit}; {path.name} holds the asserted axioms only. To reason anyway, {how}.",
-              file=sys.stderr, flush=True)
+        _write_unreasoned(graph, path, f"the graph has {len(graph)} triples, more than {LIMIT_VARIABLE}={limit}",
+                          f"run `medkg reason --force --write {path.name}`, or build with {LIMIT_VARIABLE}=0 "
+                          "(no limit)")
+        return
+    try:
+        java_executable()
+    except ReasonerError:
+        _write_unreasoned(graph, path, "no Java was found to run HermiT",
+                          f"install a JDK (Debian: default-jdk-headless) and build again, or run "
+                          f"`medkg reason --write {path.name}`")
         return
     write_rdfxml(inferred_graph(reason(graph), file_name=path.name), path)
+
+
+def _write_unreasoned(graph: Graph, path: Path, why: str, how: str) -> None:
+    owl = owl_graph(graph)
+    how = f"{how}; or open medkg.owl in Protégé and start HermiT there"
+    _retitle(owl, path.name, f"The reasoner was not run for this build ({why}). To run it, {how}.")
+    write_rdfxml(owl, path)
+    print(f"medkg: skipped the reasoner: {why}; {path.name} holds the asserted axioms only. "
+          f"To reason anyway, {how}.", file=sys.stderr, flush=True)

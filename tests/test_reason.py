@@ -229,8 +229,12 @@ def test_above_the_limit_the_reasoner_is_skipped_with_a_clear_message(
                                       f"{LIMIT_VARIABLE}=0 for no limit)\n")
 
 
-def test_missing_java_is_a_clear_error(graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_java_is_a_clear_error_but_does_not_stop_the_build(
+        graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.delenv("JAVA_HOME", raising=False)
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(ReasonerError, match="the HermiT reasoner needs Java"):
         reason(graph)
+    write_inferred_owl(graph, tmp_path / "medkg-inferred.owl")
+    assert "skipped the reasoner: no Java was found to run HermiT" in capsys.readouterr().err
+    assert (tmp_path / "medkg-inferred.owl").exists()
