@@ -265,8 +265,8 @@ def inferred_graph(reasoning: Reasoning, *, file_name: str = "medkg-inferred.owl
         out.add((axiom, OWL.annotatedSource, inference.subject))
         out.add((axiom, OWL.annotatedProperty, inference.predicate))
         out.add((axiom, OWL.annotatedTarget, inference.object))
-        out.add((axiom, INFERRED_BECAUSE, Literal(f"Inferred by HermiT: {inference.because}", lang="en")))
-    _retitle(out, file_name, "Includes the conclusions of the HermiT reasoner: each one carries a "
+        out.add((axiom, INFERRED_BECAUSE, Literal(f"Inferred by HermiT, because {inference.because}.", lang="en")))
+    _retitle(out, file_name, "Includes the conclusions of the HermiT reasoner: each one carries an "
                              "'inferred because' annotation saying how it follows.")
     return out
 

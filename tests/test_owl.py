@@ -203,6 +203,7 @@ def test_external_annotation_property_is_declared() -> None:
 
 # ---------------------------------------------------------------- the same bytes every time
 
+@pytest.mark.slow
 def test_owl_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
     code = ("import sys; from pathlib import Path; from medkg.build import make_graph; "
             "from medkg.owl import write_owl; write_owl(make_graph()[1], Path(sys.argv[1]))")

@@ -174,7 +174,7 @@ def test_inferred_file_holds_every_inference_with_its_grounds(built_exports: Pat
                   if (a, OWL.annotatedProperty, inference.predicate) in inferred
                   and (a, OWL.annotatedTarget, inference.object) in inferred]
         assert len(axioms) == 1
-        assert str(inferred.value(axioms[0], INFERRED_BECAUSE)) == f"Inferred by HermiT: {inference.because}"
+        assert str(inferred.value(axioms[0], INFERRED_BECAUSE)) == f"Inferred by HermiT, because {inference.because}."
         assert inferred.value(axioms[0], DCTERMS.source) is None  # no source is claimed for a conclusion
     assert str(inferred.value(ONTOLOGY_IRI, OWL.versionIRI)).endswith("/medkg-inferred.owl")
 
