@@ -24,6 +24,7 @@ from .owl import write_owl
 from .reason import write_inferred_owl
 from .sssom import write_sssom
 from .stats import write_stats
+from .viz import write_focus_pages, write_graph_page, write_ladder_page
 from .vocab import PREFIXES
 
 Writer = Callable[[Graph, Path], None]
@@ -87,6 +88,9 @@ EXPORTS: dict[str, Export] = {
     "kgx": Export("kgx", write_kgx, "KGX TSV nodes.tsv and edges.tsv with Biolink categories and predicates"),
     "neo4j": Export("neo4j", write_neo4j, "nodes.csv and relationships.csv for neo4j-admin database import"),
     "stats": Export("STATS.md", write_stats, "counts: entities, facts per predicate and source, ladder depths"),
+    "html": Export("graph.html", write_graph_page, "the whole graph as an interactive page (offline, self-contained)"),
+    "ladder": Export("ladder.html", write_ladder_page, "the treatment ladder, step by step, as an interactive page"),
+    "focus": Export("focus", write_focus_pages, "one interactive page per condition, and index.html"),
 }
 
 

@@ -166,18 +166,18 @@ def read_view(graph: Graph) -> View:
         kinds[name] = Kind(name, _text(graph, prop, RDFS.label) or name, _text(graph, prop, DEFINITION),
                            RELATION_STYLES.get(name, DEFAULT_RELATION_STYLE))
         for s, o in graph.subject_objects(prop):
-            if s in ids and o in ids:
+            if isinstance(s, URIRef) and isinstance(o, URIRef) and s in ids and o in ids:
                 edges.append({"from": ids[s], "relation": name, "to": ids[o], "prov": prov((s, prop, o))})
     edges.sort(key=lambda e: (e["from"], e["relation"], e["to"]))
     for i, edge in enumerate(edges):
         edge["id"] = f"e{i}"
     sources = {}
-    for doc in sorted(graph.subjects(RDF.type, MEDKG.SourceDocument)):
+    for doc in sorted(graph.subjects(RDF.type, MEDKG.SourceDocument), key=str):
         sources[curie(graph, doc)] = {k: v for k, v in (
             ("title", _text(graph, doc, DCTERMS.title) or _text(graph, doc, RDFS.label)),
             ("publisher", _text(graph, doc, DCTERMS.publisher)), ("reviewer", _text(graph, doc, MEDKG.reviewedBy)),
             ("date", _text(graph, doc, MEDKG.reviewDate))) if v}
-    ontologies = sorted(graph.subjects(RDF.type, OWL.Ontology))
+    ontologies = sorted(graph.subjects(RDF.type, OWL.Ontology), key=str)
     title = next((t for o in ontologies for t in (_text(graph, o, DCTERMS.title), _text(graph, o, RDFS.label)) if t),
                  "medkg")
     return View(title, nodes, edges, types, kinds, sources)
@@ -274,7 +274,7 @@ def focus_pages(view: View, steps: dict[str, int] | None = None) -> dict[str, Pa
         inside = set(members)
         edges = sorted({e["id"]: e for m in members for e in touching[m] if e["from"] in inside and e["to"] in inside}
                        .values(), key=lambda e: int(e["id"][1:]))
-        rank = {}
+        rank: dict[str, tuple[Any, ...]] = {}
         for e in edges:
             other, way = (e["to"], 1) if e["from"] == cid else (e["from"], 0) if e["to"] == cid else ("", 0)
             if other:

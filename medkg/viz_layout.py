@@ -149,14 +149,14 @@ def ladder(rows: dict[int, list[str]], parents: dict[str, list[str]], attached: 
             return (sum(above) / len(above) if above else 0.0, n)
 
         row = sorted(rows[level], key=key)
-        y = (level - 1) * ROW_GAP
+        top = (level - 1) * ROW_GAP
         for i, node in enumerate(row):
             x = round((i - (len(row) - 1) / 2) * pitch)
-            out[node] = (x, y)
+            out[node] = (x, top)
             order[node] = i - (len(row) - 1) / 2
             extra = sorted(attached.get(node, []))
             for j, part in enumerate(extra):
-                out[part] = (round(x + (j - (len(extra) - 1) / 2) * pitch * 0.8), round(y - ROW_GAP * 0.55))
+                out[part] = (round(x + (j - (len(extra) - 1) / 2) * pitch * 0.8), round(top - ROW_GAP * 0.55))
     right = max((x for x, _ in out.values()), default=0) + 2 * pitch
     wanted: dict[str, float] = {}
     column: dict[str, int] = {}

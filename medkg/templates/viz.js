@@ -73,13 +73,13 @@
 
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
     var t = types.get(n.type);
-    return { id: n.id, label: n.label, x: n.x, y: n.y, shape: t.shape, color: nodeColor(n), title: nodeTitle(n),
-             size: n.id === data.page.focus ? 22 : 14 };
+    return { id: n.id, label: n.label, type: n.type, x: n.x, y: n.y, shape: t.shape, color: nodeColor(n),
+             title: nodeTitle(n), size: n.id === data.page.focus ? 22 : 14 };
   }));
   var edges = new vis.DataSet(data.edges.map(function (e) {
     var r = relations.get(e.relation);
-    var item = { id: e.id, from: e.from, to: e.to, label: e.label, title: edgeTitle(e), color: edgeColor(e),
-                 dashes: r.dashes, width: r.width };
+    var item = { id: e.id, from: e.from, to: e.to, relation: e.relation, label: e.label, title: edgeTitle(e),
+                 color: edgeColor(e), dashes: r.dashes, width: r.width };
     if (e.smooth) item.smooth = e.smooth;
     return item;
   }));
