@@ -11,7 +11,7 @@ from rdflib import Graph
 from . import sources as source_files
 from .errors import Problem, ValidationError
 from .exports import EXPORTS, write_exports
-from .graph import build_graph
+from .fastgraph import build_graph
 from .ladder import add_ladder_steps
 from .model import KnowledgeBase, assemble
 from .paths import DEFAULT_ONTOLOGY, DEFAULT_OUT, DEFAULT_SOURCES

