@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,14 +38,51 @@ def load_knowledge(sources_dir: Path, schema: Schema) -> KnowledgeBase:
     return assemble(files, schema, problems)
 
 
+#: pyshacl needs seconds for a thousand triples and minutes for ten thousand (its SPARQL constraint
+#: runs once per fact). Above this many triples the build skips the SHACL check and says so; the
+#: shapes only re-check what the source validation already guarantees (types against domains and
+#: ranges, provenance of every fact, one label and definition). ``MEDKG_SHACL_LIMIT`` overrides it
+#: (0: always check). ``medkg validate FILE`` always checks.
+SHACL_LIMIT = 5_000
+
+
+def shacl_limit() -> int | None:
+    """The SHACL size limit in force (None: no limit)."""
+    value = int(os.environ.get("MEDKG_SHACL_LIMIT", SHACL_LIMIT))
+    return value if value > 0 else None
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building makes millions of objects and no reference cycles: the cyclic collector would
+    re-scan them all, again and again (a third of the time at a million triples)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def make_graph(
-    sources_dir: Path = DEFAULT_SOURCES, ontology_dir: Path = DEFAULT_ONTOLOGY, *, shacl: bool = True
+    sources_dir: Path = DEFAULT_SOURCES,
+    ontology_dir: Path = DEFAULT_ONTOLOGY,
+    *,
+    shacl: bool = True,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> tuple[KnowledgeBase, Graph]:
-    """Validated knowledge base and its graph, checked against the SHACL shapes."""
-    schema = load_schema(ontology_dir / "medkg.ttl")
-    kb = load_knowledge(sources_dir, schema)
-    graph = add_ladder_steps(build_graph(kb, schema))  # derived ladder steps, before any export
+    """Validated knowledge base and its graph, checked against the SHACL shapes (up to ``shacl_limit()`` triples)."""
+    with _gc_paused():
+        schema = load_schema(ontology_dir / "medkg.ttl")
+        kb = load_knowledge(sources_dir, schema)
+        graph = add_ladder_steps(build_graph(kb, schema))  # derived ladder steps, before any export
     if shacl:
+        limit, size = shacl_limit(), len(graph)
+        if limit is not None and size > limit:
+            progress(f"SHACL check skipped: {size} triples, above the limit of {limit} (pyshacl would take "
+                     f"minutes); the sources were fully validated. To check anyway: MEDKG_SHACL_LIMIT=0 medkg validate")
+            return kb, graph
         problems = check(graph, ontology_dir / "shapes.ttl", label="built graph")
         if problems:
             raise ValidationError(problems)
@@ -59,7 +99,7 @@ def build(
 ) -> Built:
     """Build the graph and write the chosen exports (all by default). Nothing is written on error."""
     progress(f"reading sources in {sources_dir}")
-    kb, graph = make_graph(sources_dir, ontology_dir)
+    kb, graph = make_graph(sources_dir, ontology_dir, progress=progress)
     progress(f"graph: {len(kb.entities)} entities, {len(kb.facts)} facts, {len(graph)} triples")
     names = list(formats) if formats else list(EXPORTS)
     written = write_exports(graph, out_dir, names, progress=progress)

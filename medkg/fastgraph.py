@@ -172,8 +172,16 @@ class MedkgStore(OxigraphStore):
         super().update(*args, **kwargs)
 
     def triples(self, triple_pattern: Any, context: Any = None) -> Any:
-        for (s, p, o), contexts in super().triples(triple_pattern, context):
-            yield (s, p, _simple(o)), contexts
+        # oxrdflib's conversions, made lean: analysis code asks millions of small questions.
+        try:
+            s, p, o = (None if t is None else _to_ox(t) for t in triple_pattern)
+            graph = None if context is None else _to_ox(getattr(context, "identifier", context))
+            quads = self._inner.quads_for_pattern(s, p, o, graph)
+        except (TypeError, ValueError):  # e.g. a literal as subject: nothing matches
+            return
+        contexts = (context,)
+        for quad in quads:
+            yield (_from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object)), iter(contexts)
 
     def query(self, *args: Any, **kwargs: Any) -> Any:
         result = super().query(*args, **kwargs)
@@ -187,6 +195,33 @@ class MedkgStore(OxigraphStore):
             if not any(True for _ in inner.named_graphs()):
                 return len(inner)
         return super().__len__(context)
+
+
+def _to_ox(node: Any) -> Any:
+    import pyoxigraph
+
+    if isinstance(node, URIRef):
+        if node == DATASET_DEFAULT_GRAPH_ID:
+            return pyoxigraph.DefaultGraph()
+        return pyoxigraph.NamedNode(node)
+    if isinstance(node, BNode):
+        return pyoxigraph.BlankNode(node)
+    if isinstance(node, Literal):
+        datatype = None if node.datatype is None else pyoxigraph.NamedNode(node.datatype)
+        return pyoxigraph.Literal(node, language=node.language, datatype=datatype)
+    raise TypeError(f"not an RDF term: {node!r}")
+
+
+def _from_ox(node: Any) -> Any:
+    kind = type(node).__name__
+    if kind == "NamedNode":
+        return URIRef(node.value)
+    if kind == "BlankNode":
+        return BNode(node.value)
+    if node.language:
+        return Literal(node.value, lang=node.language)
+    datatype = node.datatype.value
+    return Literal(node.value) if datatype == _XSD_STRING else Literal(node.value, datatype=URIRef(datatype))
 
 
 def _simple(node: Any) -> Any:
