@@ -13,6 +13,8 @@ serialisers); ``sorted_ntriples`` is the graph as sorted N-Triples, computed onc
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -135,7 +137,7 @@ def build_graph(kb: KnowledgeBase, schema: Schema) -> Graph:
     # parse() keeps blank node labels (Store.load would rename them, at random)
     store._inner.extend(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES))
     if not _CONTROL.search(text):  # then the lines are canonical N-Triples, as pyoxigraph writes them
-        store.sorted_nt = data
+        store.sorted_nt, store.added = data, []
     return graph
 
 
@@ -154,9 +156,15 @@ class MedkgStore(OxigraphStore):
     """
 
     sorted_nt: bytes | None = None
+    added: list[bytes]  # lines added since sorted_nt was made (derived triples, a few)
 
     def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
-        self.sorted_nt = None
+        if self.sorted_nt is not None:
+            line = f"{term(triple[0])} {term(triple[1])} {term(triple[2])} ."
+            if _CONTROL.search(line):
+                self.sorted_nt = None
+            else:
+                self.added.append(line.encode("utf-8"))
         super().add(triple, context, quoted)
 
     def addN(self, quads: Any) -> None:  # noqa: N802 - rdflib's name
@@ -248,11 +256,15 @@ def sorted_ntriples(graph: Graph) -> bytes:
 
     own = graph.store if isinstance(graph.store, MedkgStore) else None
     if own is not None and own.sorted_nt is not None:
+        if own.added:  # merge the few added lines into the sorted ones, dropping repeats
+            merged = heapq.merge(own.sorted_nt.split(b"\n")[:-1], sorted(set(own.added)))
+            own.sorted_nt = b"".join(line + b"\n" for line, _ in itertools.groupby(merged))
+            own.added = []
         return own.sorted_nt
     dumped = as_store(graph).dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
     assert dumped is not None
     lines = sorted(set(dumped.split(b"\n")) - {b""})  # UTF-8 bytes sort in code point order
     data = b"\n".join(lines) + b"\n" if lines else b""
     if own is not None:
-        own.sorted_nt = data
+        own.sorted_nt, own.added = data, []
     return data
