@@ -9,13 +9,14 @@ U+2029 escaped, and its script puts every text into the page with ``textContent`
 plain strings, which vis-network shows with ``innerText``. A Content-Security-Policy allows only
 the page's own scripts and no request at all.
 
-Everything is read from the graph through ``medkg.analysis`` and ``medkg.ladder``. Positions come
+Everything is read from the graph (``medkg.viz_view``, ``medkg.ladder``). Positions come
 from ``medkg.viz_layout`` (no physics in the browser) and every list is sorted, so two builds give
 byte-identical pages.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -23,12 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, SKOS
+from rdflib import Graph
 
 from . import viz_layout as layout
 from .errors import ExportError
-from .vocab import DEFINITION, MEDKG
+from .viz_view import View, local_name, read_view
 
 TEMPLATES = Path(__file__).parent / "templates"
 VIS_VERSION = "9.1.2"
@@ -37,54 +37,6 @@ VIS_VERSION = "9.1.2"
 WARN_ABOVE = 2000
 LADDER_RELATION = "escalatesTo"
 CONDITION_CLASS = "Condition"
-
-#: Shape and colour by entity type (Okabe-Ito colours, told apart by shape too). A type not
-#: listed takes the style of its nearest listed ancestor.
-TYPE_STYLES: dict[str, tuple[str, str]] = {
-    "Condition": ("dot", "#D55E00"),
-    "Complication": ("triangleDown", "#CC79A7"),
-    "Treatment": ("dot", "#999999"),
-    "PhysicalTherapy": ("square", "#009E73"),
-    "OccupationalTherapy": ("square", "#56B4E9"),
-    "Medication": ("diamond", "#0072B2"),
-    "InjectedOrIntrathecalTherapy": ("star", "#E69F00"),
-    "Device": ("hexagon", "#F0E442"),
-    "SurgicalProcedure": ("triangle", "#555555"),
-}
-DEFAULT_TYPE_STYLE = ("dot", "#9E9E9E")
-RELATION_STYLES: dict[str, dict[str, Any]] = {
-    "treats": {"color": "#2E7D32", "dashes": False, "width": 1.6},
-    "escalatesTo": {"color": "#1565C0", "dashes": False, "width": 3},
-    "riskOf": {"color": "#C62828", "dashes": [8, 5], "width": 2},
-    "manifestationOf": {"color": "#6A1B9A", "dashes": [2, 5], "width": 2},
-    "delivers": {"color": "#EF6C00", "dashes": [10, 4, 2, 4], "width": 2},
-    "componentOf": {"color": "#6D6D6D", "dashes": [4, 4], "width": 1.4},
-}
-DEFAULT_RELATION_STYLE: dict[str, Any] = {"color": "#8C8C8C", "dashes": [6, 3], "width": 1.4}
-
-
-@dataclass(frozen=True)
-class Kind:
-    """An entity type or a relation, as the legend and the filters show it."""
-
-    id: str
-    label: str
-    definition: str
-    style: dict[str, Any]
-    ancestors: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class View:
-    """What the pages show, read from the graph: records keyed by CURIE, edges sorted with ids."""
-
-    title: str
-    nodes: dict[str, dict[str, Any]]
-    edges: list[dict[str, Any]]
-    types: dict[str, Kind]
-    relations: dict[str, Kind]
-    sources: dict[str, dict[str, str]]
-
 
 @dataclass
 class Page:
@@ -99,88 +51,6 @@ class Page:
     captions: list[dict[str, Any]] = field(default_factory=list)
     warning: str = ""
     focus: str = ""
-
-
-# ---------------------------------------------------------------- reading the graph
-
-
-def _text(graph: Graph, subject: Any, predicate: URIRef) -> str:
-    values = sorted(str(v) for v in graph.objects(subject, predicate) if isinstance(v, Literal))
-    english = sorted(str(v) for v in graph.objects(subject, predicate) if getattr(v, "language", None) == "en")
-    return (english or values or [""])[0]
-
-
-def _texts(graph: Graph, subject: Any, predicate: URIRef) -> list[str]:
-    return sorted({str(v) for v in graph.objects(subject, predicate)}, key=lambda s: (s.casefold(), s))
-
-
-def _local(curie: str) -> str:
-    return curie.split(":", 1)[1] if ":" in curie and not curie.startswith("http") else curie
-
-
-def read_view(graph: Graph) -> View:
-    """Entities, relations with their provenance, types and sources, as the pages show them."""
-    from .analysis import HAS_DBXREF, MATCHES, curie, entities, entity_classes, fact_properties, provenance
-
-    found = entities(graph)
-    classes = entity_classes(graph)
-    relations, literals = fact_properties(graph)
-    provs = provenance(graph)
-    ids = {iri: curie(graph, iri) for iri in found}
-
-    def prov(key: tuple[Any, Any, Any]) -> list[dict[str, str]]:
-        return [{k: v for k, v in (("source", p.source), ("section", p.section), ("evidence", p.evidence),
-                                   ("anchor", p.anchor), ("when", p.applies_when)) if v}
-                for p in provs.get(key, [])]
-
-    id_props = [(p, name.replace("_matches", " match")) for name, p in MATCHES.items()]
-    id_props.append((HAS_DBXREF, "cross-reference"))
-    types: dict[str, Kind] = {}
-    for cls, ancestry in classes.items():
-        names = [_local(curie(graph, c)) for c in ancestry]
-        style = next((TYPE_STYLES[n] for n in reversed(names) if n in TYPE_STYLES), DEFAULT_TYPE_STYLE)
-        name = _local(curie(graph, cls))
-        types[name] = Kind(name, _text(graph, cls, RDFS.label) or name, _text(graph, cls, DEFINITION),
-                           {"shape": style[0], "color": style[1]}, tuple(names))
-    nodes: dict[str, dict[str, Any]] = {}
-    for iri, cls in found.items():
-        brands = _texts(graph, iri, MEDKG.brandName)
-        facts = []
-        for prop in literals:
-            for value in sorted(graph.objects(iri, prop), key=str):
-                shown = {"true": "yes", "false": "no"}.get(str(value), str(value))
-                facts.append({"label": _text(graph, prop, RDFS.label) or _local(curie(graph, prop)),
-                              "value": shown, "prov": prov((iri, prop, value))})
-        nodes[ids[iri]] = {
-            "id": ids[iri], "iri": str(iri), "label": _text(graph, iri, RDFS.label) or ids[iri],
-            "type": _local(curie(graph, cls)), "definition": _text(graph, iri, DEFINITION),
-            "synonyms": [s for s in _texts(graph, iri, SKOS.altLabel) if s not in brands], "brands": brands,
-            "ids": [[kind, curie(graph, v) if isinstance(v, URIRef) else str(v)]
-                    for prop, kind in id_props for v in sorted(graph.objects(iri, prop), key=str)],
-            "facts": facts,
-        }
-    kinds: dict[str, Kind] = {}
-    edges: list[dict[str, Any]] = []
-    for prop in relations:
-        name = _local(curie(graph, prop))
-        kinds[name] = Kind(name, _text(graph, prop, RDFS.label) or name, _text(graph, prop, DEFINITION),
-                           RELATION_STYLES.get(name, DEFAULT_RELATION_STYLE))
-        for s, o in graph.subject_objects(prop):
-            if isinstance(s, URIRef) and isinstance(o, URIRef) and s in ids and o in ids:
-                edges.append({"from": ids[s], "relation": name, "to": ids[o], "prov": prov((s, prop, o))})
-    edges.sort(key=lambda e: (e["from"], e["relation"], e["to"]))
-    for i, edge in enumerate(edges):
-        edge["id"] = f"e{i}"
-    sources = {}
-    for doc in sorted(graph.subjects(RDF.type, MEDKG.SourceDocument), key=str):
-        sources[curie(graph, doc)] = {k: v for k, v in (
-            ("title", _text(graph, doc, DCTERMS.title) or _text(graph, doc, RDFS.label)),
-            ("publisher", _text(graph, doc, DCTERMS.publisher)), ("reviewer", _text(graph, doc, MEDKG.reviewedBy)),
-            ("date", _text(graph, doc, MEDKG.reviewDate))) if v}
-    ontologies = sorted(graph.subjects(RDF.type, OWL.Ontology), key=str)
-    title = next((t for o in ontologies for t in (_text(graph, o, DCTERMS.title), _text(graph, o, RDFS.label)) if t),
-                 "medkg")
-    return View(title, nodes, edges, types, kinds, sources)
 
 
 # ---------------------------------------------------------------- the three kinds of page
@@ -290,8 +160,8 @@ def _stems(ids: list[str]) -> dict[str, str]:
     """Safe, distinct file stems (letters, digits, ``_`` and ``-``) for node ids."""
     stems: dict[str, str] = {}
     for cid in sorted(ids):
-        base = re.sub(r"[^A-Za-z0-9_-]+", "-", _local(cid).rsplit("/", 1)[-1]).strip("-")[:60] or "entity"
-        if base in stems or base in ("index", "medkg-viz") or base != _local(cid):
+        base = re.sub(r"[^A-Za-z0-9_-]+", "-", local_name(cid).rsplit("/", 1)[-1]).strip("-")[:60] or "entity"
+        if base in stems or base in ("index", "medkg-viz") or base != local_name(cid):
             base = f"{base}-{hashlib.sha1(cid.encode()).hexdigest()[:8]}"
         stems[base] = cid
     return stems
@@ -399,7 +269,9 @@ def page_data(view: View, page: Page) -> dict[str, Any]:
     }
 
 
+@functools.cache
 def _environment() -> Any:
+    """The Jinja2 environment of our templates, autoescaping, made once (compiling is the slow part)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),

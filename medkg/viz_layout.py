@@ -26,7 +26,7 @@ ROW_GAP = 190  # pixels between the rows of the ladder
 def spring(nodes: Sequence[str], edges: Iterable[Pair]) -> dict[str, Point]:
     """Force-directed positions, seeded; falls back to ``radial`` above ``SPRING_LIMIT`` nodes."""
     if len(nodes) > SPRING_LIMIT:
-        return radial(nodes, edges)
+        return radial(nodes, edges, packed=True)
     import networkx as nx
     import numpy as np
 
@@ -73,12 +73,13 @@ def _adjacency(nodes: Iterable[str], edges: Iterable[Pair]) -> dict[str, list[st
 
 
 def radial(nodes: Sequence[str], edges: Iterable[Pair], *, centre: str | None = None,
-           rank: dict[str, Any] | None = None) -> dict[str, Point]:
+           rank: dict[str, Any] | None = None, packed: bool = False) -> dict[str, Point]:
     """Rings by breadth-first distance from a centre, one disk per connected component, disks in rows.
 
     The centre of each component is ``centre`` if it is there, else its best-connected node. A ring
     lists its nodes in the order of their parents, so a subtree stays together, and siblings by
-    ``rank`` (then id). Linear time but for that sort.
+    ``rank`` (then id). ``packed`` fills each ring to capacity in that order instead of giving each
+    distance its own ring: far denser for big graphs. Linear time but for the sorts.
     """
     adj = _adjacency(nodes, edges)
     if rank:
@@ -100,15 +101,32 @@ def radial(nodes: Sequence[str], edges: Iterable[Pair], *, centre: str | None = 
             if not ring:
                 break
             rings.append(ring)
-        disks.append(_disk(rings))
+        if packed:
+            disks.append(_disk(_refill([n for ring in rings for n in ring]), NODE_GAP * 1.3, NODE_GAP * 1.3))
+        else:
+            disks.append(_disk(rings, ROW_GAP, NODE_GAP * 1.6))
     return _pack(disks)
 
 
-def _disk(rings: list[list[str]]) -> tuple[int, dict[str, tuple[float, float]]]:
+def _refill(order: list[str]) -> list[list[str]]:
+    """``order`` (centre first) cut into rings holding as many nodes as fit NODE_GAP apart."""
+    rings = [order[:1]]
+    rest = order[1:]
+    radius = 0.0
+    while rest:
+        radius += NODE_GAP * 1.3
+        take = max(1, int(2 * math.pi * radius / (NODE_GAP * 1.3)))
+        rings.append(rest[:take])
+        rest = rest[take:]
+    return rings
+
+
+def _disk(rings: list[list[str]], step: float, arc: float) -> tuple[int, dict[str, tuple[float, float]]]:
+    """Concentric rings at least ``step`` apart, nodes at least ``arc`` apart along a ring."""
     placed = {rings[0][0]: (0.0, 0.0)}
     radius = 0.0
     for ring in rings[1:]:
-        radius = max(radius + ROW_GAP, len(ring) * NODE_GAP * 1.6 / (2 * math.pi))
+        radius = max(radius + step, len(ring) * arc / (2 * math.pi))
         step = 2 * math.pi / len(ring)
         for i, node in enumerate(ring):
             angle = -math.pi / 2 + i * step

@@ -369,14 +369,16 @@ def test_click_highlights_the_neighbourhood(opened: Any, graph: Graph, pages: Pa
     p.mouse.click(at["x"], at["y"])
     near = {s for s, _, o in facts(graph) if o == node} | {o for s, _, o in facts(graph) if s == node} | {node}
     assert p.evaluate("medkg.highlighted()") == sorted(near)
-    assert p.evaluate("medkg.nodes.get('mk:bracing').color.background") == "#ececec"  # not a neighbour: dimmed
-    assert p.evaluate(f"medkg.nodes.get({json.dumps(node)}).color.background") != "#ececec"
+    opacity = "id => medkg.network.body.nodes[id].options.opacity"
+    assert p.evaluate(f"({opacity})('mk:bracing')") < 0.5  # not a neighbour: faded
+    assert p.evaluate(f"({opacity})({json.dumps(node)})") == 1
     details = p.inner_text("#details")
     assert str(graph.value(SPASTICITY, DEFINITION)) in details
     assert "Spasticity that goes untreated raises the chance of complications" in details  # riskOf evidence
     box = p.locator("#network").bounding_box()
     p.mouse.click(box["x"] + 4, box["y"] + 4)  # the background
     assert p.evaluate("medkg.highlighted()") == []
+    assert p.evaluate(f"({opacity})('mk:bracing')") == 1
     settle(page)
 
 

@@ -9,8 +9,6 @@
   "use strict";
 
   var data = JSON.parse(document.getElementById("medkg-data").textContent);
-  var DIM_NODE = { background: "#ececec", border: "#d0d0d0" };
-  var DIM_EDGE = "#e0e0e0";
   var GLYPHS = { dot: "\u25CF", triangle: "\u25B2", triangleDown: "\u25BC", square: "\u25A0", diamond: "\u25C6",
                  star: "\u2605", hexagon: "\u2B22", box: "\u25AD", ellipse: "\u2B2D" };
   var types = new Map(data.types.map(function (t) { return [t.id, t]; }));
@@ -32,12 +30,21 @@
 
   // ---------------------------------------------------------------- tooltips (plain strings)
 
+  function identifiers(n) {  // [kind, "id, id"] in the order the generator sorted them
+    var kinds = [], values = new Map();
+    n.ids.forEach(function (pair) {
+      if (!values.has(pair[0])) { values.set(pair[0], []); kinds.push(pair[0]); }
+      values.get(pair[0]).push(pair[1]);
+    });
+    return kinds.map(function (k) { return [k, values.get(k).join(", ")]; });
+  }
+
   function nodeTitle(n) {
     var lines = [n.label + " (" + types.get(n.type).label + ")"];
     if (n.definition) lines.push("", n.definition);
     if (n.synonyms.length) lines.push("", "Also called: " + n.synonyms.join(", "));
     if (n.brands.length) lines.push("Brand names: " + n.brands.join(", "));
-    n.ids.forEach(function (pair) { lines.push(pair[0] + ": " + pair[1]); });
+    identifiers(n).forEach(function (pair) { lines.push(pair[0] + ": " + pair[1]); });
     n.facts.forEach(function (f) { lines.push(f.label + ": " + f.value); });
     lines.push("", "Click for its relations, evidence and sources.");
     return lines.join("\n");
@@ -66,9 +73,10 @@
     return { background: t.color, border: "#333333", highlight: { background: t.color, border: "#000000" },
              hover: { background: t.color, border: "#000000" } };
   }
-  function edgeColor(e) {
-    var c = relations.get(e.relation).color;
-    return { color: c, highlight: c, hover: c, opacity: 1 };
+  function edgeColor(e, opacity) {
+    var c = relations.get(e.relation).color, color = { color: c, highlight: c, hover: c };
+    if (opacity !== undefined) color.opacity = opacity;
+    return color;
   }
 
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
@@ -134,27 +142,52 @@
            !state.hiddenTypes.has(records.get(e.to).type);
   }
 
+  // Highlight: everything is faded through the global options (one call), then only the clicked
+  // node, its neighbours and the edges between them get their own full opacity. So a click costs
+  // the size of the neighbourhood, not of the graph.
+  var DIM = 0.15, DIM_FONT = "#c4c4c4", FONT = "#1a1a1a", EDGE_FONT = "#333333";
+  var lit = { nodes: new Set(), edges: new Set() };  // items holding their own opacity
+  var CHEAP_FONTS = data.nodes.length <= 1000;
+
+  function faded(on) {
+    var options = { nodes: { opacity: on ? DIM : 1 }, edges: { color: { opacity: on ? DIM : 1 } } };
+    if (CHEAP_FONTS) {  // re-styling every label costs about 0.2 s per 1,000 nodes: only on small pages
+      options.nodes.font = { color: on ? DIM_FONT : FONT };
+      options.edges.font = { color: on ? DIM_FONT : EDGE_FONT };
+    }
+    return options;
+  }
+
   function highlight(id) {
     var keep = new Set([id]), keepEdges = new Set();
     data.edges.forEach(function (e) {
       if ((e.from === id || e.to === id) && visibleEdge(e)) { keep.add(e.from); keep.add(e.to); keepEdges.add(e.id); }
     });
-    nodes.update(data.nodes.map(function (n) {
-      return keep.has(n.id) ? { id: n.id, color: nodeColor(n), font: { color: "#1a1a1a" } }
-                            : { id: n.id, color: DIM_NODE, font: { color: "#b5b5b5" } };
-    }));
-    edges.update(data.edges.map(function (e) {
-      return keepEdges.has(e.id) ? { id: e.id, color: edgeColor(e), font: { color: "#333333" } }
-                                 : { id: e.id, color: { color: DIM_EDGE, highlight: DIM_EDGE, hover: DIM_EDGE },
-                                     font: { color: "#d0d0d0" } };
-    }));
+    if (!state.highlighted.length) network.setOptions(faded(true));
+    var nodeUpdates = [], edgeUpdates = [];
+    lit.nodes.forEach(function (n) {
+      if (!keep.has(n)) nodeUpdates.push({ id: n, opacity: DIM, font: { color: DIM_FONT } });
+    });
+    keep.forEach(function (n) { nodeUpdates.push({ id: n, opacity: 1, font: { color: FONT } }); lit.nodes.add(n); });
+    lit.edges.forEach(function (e) {
+      if (!keepEdges.has(e)) edgeUpdates.push({ id: e, color: edgeColor(edgeRecords.get(e), DIM), font: { color: DIM_FONT } });
+    });
+    keepEdges.forEach(function (e) {
+      edgeUpdates.push({ id: e, color: edgeColor(edgeRecords.get(e), 1), font: { color: EDGE_FONT } });
+      lit.edges.add(e);
+    });
+    nodes.update(nodeUpdates);
+    edges.update(edgeUpdates);
     state.highlighted = Array.from(keep).sort();
   }
 
   function unhighlight() {
     if (!state.highlighted.length) return;
-    nodes.update(data.nodes.map(function (n) { return { id: n.id, color: nodeColor(n), font: { color: "#1a1a1a" } }; }));
-    edges.update(data.edges.map(function (e) { return { id: e.id, color: edgeColor(e), font: { color: "#333333" } }; }));
+    network.setOptions(faded(false));
+    nodes.update(Array.from(lit.nodes).map(function (n) { return { id: n, opacity: 1, font: { color: FONT } }; }));
+    edges.update(Array.from(lit.edges).map(function (e) {
+      return { id: e, color: edgeColor(edgeRecords.get(e), 1), font: { color: EDGE_FONT } };
+    }));
     state.highlighted = [];
   }
 
@@ -197,7 +230,7 @@
     item("Definition", n.definition);
     item("Also called", n.synonyms.join(", "));
     item("Brand names", n.brands.join(", "));
-    n.ids.forEach(function (pair) { item(pair[0], pair[1]); });
+    identifiers(n).forEach(function (pair) { item(pair[0], pair[1]); });
     details.appendChild(dl);
     n.facts.forEach(function (f) {
       details.appendChild(el("h3", f.label + ": " + f.value));
@@ -240,7 +273,10 @@
     network.selectNodes([id]);
     highlight(id);
     showNode(id);
-    if (focus) network.focus(id, { scale: Math.max(network.getScale(), 1.1), animation: false });
+    if (focus) {
+      network.focus(id, { scale: Math.max(network.getScale(), 1.1), animation: false });
+      arrowsForZoom();
+    }
   }
 
   network.on("click", function (params) {
@@ -370,11 +406,23 @@
   footer.appendChild(el("p", "A summary of the sources above, for learning and teaching; not medical advice."));
   showHint();
 
+  // Arrowheads cost more to draw than the rest of an edge and cannot be seen when zoomed far out:
+  // drop them there, so a big graph pans and zooms smoothly.
+  var arrows = true;
+  function arrowsForZoom() {
+    var on = network.getScale() >= 0.3;
+    if (on === arrows) return;
+    arrows = on;
+    network.setOptions({ edges: { arrows: { to: { enabled: on } } } });
+  }
+  network.on("zoom", arrowsForZoom);
+
   network.once("afterDrawing", function () {
     state.ready = true;
     state.readyAt = performance.now();
   });
   fitAll();
+  arrowsForZoom();
 
   // Read-only handle for tests and the console.
   window.medkg = Object.freeze({
