@@ -120,7 +120,7 @@ def ladder_page(view: View, graph: Graph) -> Page:
     for e in edges:
         if e["relation"] in (LADDER_RELATION, "treats"):
             e["label"] = ""  # many of them: the step captions say when; the legend, what the line means
-    title = f"{view.title}: treatment ladder"
+    title = f"Treatment ladder · {view.title}"
     page = Page("ladder", title, sorted(shown), edges, positions, captions=captions)
     if not level:
         page.warning = "No condition has a treatment ladder here: no treatment of a condition escalates to another."

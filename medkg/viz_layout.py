@@ -175,7 +175,7 @@ def ladder(rows: dict[int, list[str]], parents: dict[str, list[str]], attached: 
             extra = sorted(attached.get(node, []))
             for j, part in enumerate(extra):
                 out[part] = (round(x + (j - (len(extra) - 1) / 2) * pitch * 0.8), round(top - ROW_GAP * 0.55))
-    right = max((x for x, _ in out.values()), default=0) + 2 * pitch
+    right = max((x for x, _ in out.values()), default=0) + 1.2 * pitch
     wanted: dict[str, float] = {}
     column: dict[str, int] = {}
     for node in side:  # a side node anchored on another side node goes one column further right
@@ -187,6 +187,6 @@ def ladder(rows: dict[int, list[str]], parents: dict[str, list[str]], attached: 
         y_last = -math.inf
         for node in sorted((n for n in side if column[n] == col), key=lambda n: (wanted[n], n)):
             y = max(wanted[node], y_last + ROW_GAP * 0.6)
-            out[node] = (round(right + col * pitch), round(y))
+            out[node] = (round(right + col * pitch * 0.8), round(y))
             y_last = y
     return out

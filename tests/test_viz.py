@@ -445,7 +445,7 @@ def test_hostile_text_stays_inside_the_data(hostile: Path) -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("name, heading", [
-    ("graph.html", HOSTILE_TITLE), ("ladder.html", f"{HOSTILE_TITLE}: treatment ladder"),
+    ("graph.html", HOSTILE_TITLE), ("ladder.html", f"Treatment ladder · {HOSTILE_TITLE}"),
     ("focus/evil.html", f"{HOSTILE_LABEL}: what it is linked to"),
     ("focus/spasticity.html", "spasticity: what it is linked to"),
 ])
