@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from . import __version__
 
 #: Command modules under ``medkg.commands``, in the order ``--help`` lists them.
-COMMANDS = ["build", "validate", "reason", "ladder", "next"]
+COMMANDS = ["build", "validate", "queries", "query", "serve", "push", "reason", "ladder", "next", "viz"]
 
 DESCRIPTION = """\
 medkg turns curated medical reference sources into one RDF knowledge graph and exports it
