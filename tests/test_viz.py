@@ -280,6 +280,18 @@ def counts(page: Opened) -> list[int]:
 
 
 @pytest.mark.browser
+def test_the_harness_catches_requests_errors_and_dialogs(opened: Any, tmp_path: Path) -> None:
+    """The checks below can fail: a page that reaches out, logs an error and opens a dialog is caught."""
+    page = tmp_path / "bad.html"
+    page.write_text('<!DOCTYPE html><img src="https://example.org/x.png"><script>console.error("boom");'
+                    'alert("hi"); window.medkg = {ready: true};</script>', encoding="utf-8")
+    bad = opened(page)
+    bad.page.wait_for_timeout(300)
+    assert bad.outside == ["https://example.org/x.png"]
+    assert "boom" in bad.errors and bad.dialogs == ["alert: hi"]
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("name", ["graph.html", "ladder.html", "focus/spasticity.html", "focus/pain.html"])
 def test_page_opens_offline_with_all_its_data(opened: Any, graph: Graph, pages: Path, name: str) -> None:
     page = opened(pages / name)
