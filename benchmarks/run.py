@@ -142,15 +142,16 @@ def worker_exports(sources: Path, out: Path, skip: list[str]) -> None:
             export.write(graph, target)
         except Exception as exc:  # report and go on with the next export
             error = f"{type(exc).__name__}: {exc}"[:200]
-        print(json.dumps({"export": name, "seconds": time.perf_counter() - t, "error": error}), flush=True)
+        print(json.dumps({"item": name, "seconds": time.perf_counter() - t, "error": error}), flush=True)
 
 
 def synthetic_bindings(query: Any) -> dict[str, str]:
     return {p.name: SYNTHETIC.get(p.default or "", p.default) for p in query.params if p.default}
 
 
-def worker_queries(nt: Path, repeat: int) -> dict[str, Any]:
-    """Each named query: medkg's engine and raw Store.query on the same in-memory store."""
+def worker_queries(nt: Path, repeat: int, skip: list[str]) -> None:
+    """Each named query: medkg's engine and raw Store.query on the same in-memory store; one JSON
+    line per query as soon as it is measured."""
     import pyoxigraph as ox
 
     from medkg.queries import library
@@ -159,8 +160,10 @@ def worker_queries(nt: Path, repeat: int) -> dict[str, Any]:
     store = ox.Store()
     store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
     engine = OxigraphEngine(store)
-    found: dict[str, Any] = {}
     for name, query in library().items():
+        if name in skip:
+            continue
+        print(json.dumps({"start": name}), flush=True)
         bindings = query.bindings(synthetic_bindings(query))
         substitutions = {ox.Variable(k): v for k, v in bindings.items()}
         medkg_times, raw_times, rows = [], [], 0
@@ -174,12 +177,11 @@ def worker_queries(nt: Path, repeat: int) -> dict[str, Any]:
             answer = store.query(query.text, substitutions=substitutions or None)
             rows = len(list(answer)) if not isinstance(answer, ox.QueryBoolean) else 1
             raw_times.append(time.perf_counter() - t)
-        found[name] = {"medkg": statistics.median(medkg_times), "raw": statistics.median(raw_times),
-                       "rows": rows if result.form != "ASK" else int(result.boolean)}
-    return found
+        print(json.dumps({"item": name, "medkg": statistics.median(medkg_times), "raw": statistics.median(raw_times),
+                          "rows": rows if result.form != "ASK" else int(result.boolean)}), flush=True)
 
 
-WORKERS = {"build": worker_build, "baseline": worker_baseline, "queries": worker_queries}
+WORKERS = {"build": worker_build, "baseline": worker_baseline}
 
 
 # ---------------------------------------------------------------- the parent
@@ -193,36 +195,34 @@ def child(kind: str, *args: str, timeout: float = 3600) -> dict[str, Any]:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def measure_exports(sources: Path, out: Path, limit: float) -> dict[str, Any]:
-    """Seconds per export; an export still running after ``limit`` seconds is stopped and noted."""
+def streamed(kind: str, args: list[str], limit: float) -> dict[str, Any]:
+    """Run a worker that measures items one by one (a JSON line as each starts and ends); an item
+    still running after ``limit`` seconds is stopped, noted, and the worker restarted without it."""
     results: dict[str, Any] = {}
     while True:
-        skip = list(results)
-        proc = subprocess.Popen([PY, __file__, "--worker", "exports", str(sources), str(out), *skip],
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+        proc = subprocess.Popen([PY, __file__, "--worker", kind, *args, *results], stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
         assert proc.stdout is not None
         current, started = None, time.monotonic()
-        timer = threading.Timer(10**9, proc.kill)
+        timer = threading.Timer(limit, proc.kill)
         for line in proc.stdout:
             try:
                 item = json.loads(line)
-            except ValueError:  # something an exporter printed
+            except ValueError:  # something the measured code printed
                 continue
+            timer.cancel()
             if "start" in item:
                 current, started = item["start"], time.monotonic()
-                timer.cancel()
                 timer = threading.Timer(limit, proc.kill)
                 timer.start()
             else:
-                timer.cancel()
-                results[item["export"]] = item
+                results[item["item"]] = item
                 current = None
         timer.cancel()
         proc.wait()
         if current is None:
             return results
-        results[current] = {"export": current, "seconds": time.monotonic() - started,
+        results[current] = {"item": current, "seconds": time.monotonic() - started,
                             "error": f"stopped after {limit:.0f} s"}
 
 
@@ -389,18 +389,21 @@ def run_size(label: str, work: Path, args: argparse.Namespace, out: list[str]) -
         out.append(f"\nNote from the build: {note}")
     summary = {"triples": first["triples"], "build": build_t, "base": base_t, "peak": peak}
     if not args.no_exports:
-        exports = measure_exports(sources, work / f"exports-{label}", args.export_limit)
-        out.append("\n| export (written once) | seconds | note |\n|---|---:|---|")
+        exports = streamed("exports", [str(sources), str(work / f"exports-{label}")], args.export_limit)
+        out.append("\n| export (written once, after a build) | seconds | note |\n|---|---:|---|")
         for name, item in exports.items():
             out.append(f"| {name} | {item['seconds']:.2f} | {item['error']} |")
     if not args.no_queries:
-        queries = child("queries", str(work / f"medkg-{label}" / "medkg.nt"), str(args.query_repeat))
+        queries = streamed("queries", [str(work / f"medkg-{label}" / "medkg.nt"), str(args.query_repeat)],
+                           args.query_limit)
         out.append("\n| named query | rows | medkg engine (ms) | raw Store.query (ms) | ratio |"
                    "\n|---|---:|---:|---:|---:|")
         for name, item in queries.items():
+            if "error" in item:
+                out.append(f"| {name} | | {item['error']} (both engines) | | |")
+                continue
             out.append(f"| {name} | {item['rows']} | {item['medkg'] * 1000:.1f} | {item['raw'] * 1000:.1f} | "
                        f"{ratio(item['medkg'], item['raw'])} |")
-        summary["worst_query"] = max(item["medkg"] / item["raw"] for item in queries.values())
     if not args.no_endpoint:
         rates = measure_endpoint(work / f"medkg-{label}" / "medkg.nt", args.clients, args.endpoint_seconds)
         out.append(f"\n| endpoint, {args.clients} concurrent clients, all named queries round-robin | queries/s |"
@@ -417,6 +420,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="fresh processes per build measurement (median)")
     ap.add_argument("--query-repeat", type=int, default=5, help="runs per named query (median)")
     ap.add_argument("--export-limit", type=float, default=300, help="seconds before an export is stopped")
+    ap.add_argument("--query-limit", type=float, default=120,
+                    help="seconds before a named query (warm-up and repeats, both engines) is stopped")
     ap.add_argument("--clients", type=int, default=4, help="concurrent endpoint clients")
     ap.add_argument("--endpoint-seconds", type=float, default=20, help="how long the clients send queries")
     ap.add_argument("--work", type=Path, default=Path("/tmp/medkg-bench"), help="scratch folder")
@@ -429,9 +434,10 @@ def main() -> None:
         kind, *rest = args.worker
         if kind == "exports":
             worker_exports(Path(rest[0]), Path(rest[1]), rest[2:])
-            return
-        params: list[Any] = [Path(rest[0])] + ([Path(rest[1])] if kind != "queries" else [int(rest[1])])
-        print(json.dumps(WORKERS[kind](*params)))
+        elif kind == "queries":
+            worker_queries(Path(rest[0]), int(rest[1]), rest[2:])
+        else:
+            print(json.dumps(WORKERS[kind](Path(rest[0]), Path(rest[1]))))
         return
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
