@@ -10,7 +10,7 @@ from rdflib import OWL, RDF, Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS
 
-from medkg.queries import QUERIES, KINDS, QueryError, library, parse, parse_assignments, resolve, with_values
+from medkg.queries import KINDS, QUERIES, QueryError, library, parse, parse_assignments, resolve, with_values
 from medkg.results import short
 from medkg.sparql import OxigraphEngine, RdflibEngine, Result, store_from_graph
 
@@ -29,7 +29,8 @@ DRUGS_SECTION = "What Drugs Are Used to Treat Spasticity?"
 ORAL_FAILS_NOTE = ("When drugs by mouth do not work, the next options are an implanted pump that delivers the drug or "
                    "local injections of botulinum toxin.")
 PT, OT, SP = "mk:physical_therapy", "mk:occupational_therapy", "mk:spasticity"
-BAC, TIZ, DIA, PUMP, BOTOX = "mk:baclofen", "mk:tizanidine", "mk:diazepam", "mk:baclofen_pump", "mk:botulinum_toxin_injection"
+BAC, TIZ, DIA = "mk:baclofen", "mk:tizanidine", "mk:diazepam"
+PUMP, BOTOX = "mk:baclofen_pump", "mk:botulinum_toxin_injection"
 RHIZ, TENDON = "mk:rhizotomy", "mk:tendon_release"
 
 # Every named query with its default parameters: the header, then the rows, IRIs shortened with the
@@ -291,7 +292,7 @@ NASTY = ['a" } UNION { ?s ?p ?o } #', "it's", '\\" #}', "line\nbreak", "{ } # } 
 @pytest.mark.parametrize("value", NASTY)
 def test_a_string_value_cannot_change_the_query(engine: OxigraphEngine, graph: Graph, value: str) -> None:
     query = parse(ECHO, name="echo", where="echo")
-    for backend in (engine, RdflibEngine(graph)):
+    for backend in (engine, OxigraphEngine(engine.store, bind="substitutions"), RdflibEngine(graph)):
         result = backend.query(query.text, query.bindings({"value": value}))
         assert [row[0].value for row in result.rows if row[0] is not None] == [value]
     # the VALUES text for remote endpoints parses back to exactly the same value
@@ -352,7 +353,8 @@ def test_parameter_errors_name_the_query() -> None:
 BAD_HEADERS = [
     ("# param: condition entity = pain -- no question mark\nSELECT ?condition WHERE {}",
      "q.rq:1: cannot read parameter"),
-    ("# param: ?c colour = red -- an unknown kind\nSELECT ?c WHERE {}", "q.rq:1: parameter c has unknown kind 'colour'"),
+    ("# param: ?c colour = red -- an unknown kind\nSELECT ?c WHERE {}",
+     "q.rq:1: parameter c has unknown kind 'colour'"),
     ("# param: ?c entity = pain -- never used\nSELECT ?x WHERE {}", "q.rq:1: parameter c is not used in the query"),
     ("# param: ?c entity = pain -- used only in a comment\nSELECT ?x WHERE {} # ?c", "parameter c is not used"),
     ("# param: ?c integer = many -- a bad default\nSELECT ?c WHERE {}", "parameter c='many' is not a valid integer"),
@@ -406,12 +408,13 @@ def test_values_need_a_where_clause(text: str, error: str) -> None:
         with_values(text, {"x": pyoxigraph.NamedNode("http://e/a")})
 
 
-def test_every_named_query_takes_values(graph: Graph) -> None:
-    """Each named query with its defaults as VALUES gives what the engine's own binding gives."""
-    engine = OxigraphEngine(store_from_graph(graph))
+def test_values_and_substitutions_agree(graph: Graph) -> None:
+    """Each named query, its defaults bound as VALUES or with pyoxigraph's substitutions: same answer."""
+    store = store_from_graph(graph)
+    values, substituted = OxigraphEngine(store), OxigraphEngine(store, bind="substitutions")
     for name, query in library().items():
-        bound = engine.query(query.text, query.bindings())
-        pasted = engine.query(with_values(query.text, query.bindings()))
+        bound = substituted.query(query.text, query.bindings())
+        pasted = values.query(query.text, query.bindings())
         assert (bound.variables, bound.rows, bound.boolean, len(bound.triples)) == (
             pasted.variables, pasted.rows, pasted.boolean, len(pasted.triples)), name
 

@@ -1,8 +1,8 @@
 """Remote stores: ``medkg push`` into a real Oxigraph server, and one contract for every backend.
 
 The same named queries, with the same parameter values, must give the same answers embedded
-(pyoxigraph, and rdflib's engine), from Oxigraph's server (default graph and a named graph) and
-from ``medkg serve``.
+(pyoxigraph with VALUES or with substitutions, and rdflib's engine with initBindings), from
+Oxigraph's server (default graph and a named graph) and from ``medkg serve``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from .servers import medkg_server, oxigraph_server
 pytestmark = pytest.mark.server
 
 NAMED_GRAPH = "https://w3id.org/medkg/graph/test"
-BACKENDS = ["pyoxigraph", "rdflib", "oxigraph-server", "oxigraph-named-graph", "medkg-serve"]
 # parameter values to try besides the defaults, per query
 VALUES = {
     "treatments": [{"condition": "pain"}],
@@ -67,6 +66,7 @@ def medkg_endpoint(data: Path) -> Iterator[str]:
 def backends(graph: Graph, oxigraph: str, medkg_endpoint: str) -> dict[str, Engine]:
     return {
         "pyoxigraph": OxigraphEngine(store_from_graph(graph)),
+        "pyoxigraph-substitutions": OxigraphEngine(store_from_graph(graph), bind="substitutions"),
         "rdflib": RdflibEngine(graph),
         "oxigraph-server": RemoteEngine(oxigraph + "/query"),
         "oxigraph-named-graph": RemoteEngine(oxigraph + "/query", graph=NAMED_GRAPH),
