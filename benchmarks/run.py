@@ -13,7 +13,7 @@ every number a median over ``--repeat`` fresh processes (peak memory is the chil
 * **each export** of ``medkg.exports.EXPORTS``, once, each stopped after ``--export-limit`` s;
 * **each named query** of ``queries/`` (parameters pointed at synthetic entities) through medkg's
   engine (``medkg.sparql.OxigraphEngine``, what ``medkg query`` uses) against ``Store.query`` on
-  the same store;
+  the same store with the same query text (parameters as the ``VALUES`` block medkg adds);
 * **the endpoint**: queries per second from ``--clients`` concurrent clients against
   ``medkg serve``, and against ``oxigraph serve`` (the Oxigraph server, in memory);
 * **start-up**: ``medkg --help`` and ``medkg query treatments`` against ``python -c "import rdflib"``,
@@ -154,7 +154,7 @@ def worker_queries(nt: Path, repeat: int, skip: list[str]) -> None:
     line per query as soon as it is measured."""
     import pyoxigraph as ox
 
-    from medkg.queries import library
+    from medkg.queries import library, with_values
     from medkg.sparql import OxigraphEngine
 
     store = ox.Store()
@@ -165,16 +165,17 @@ def worker_queries(nt: Path, repeat: int, skip: list[str]) -> None:
             continue
         print(json.dumps({"start": name}), flush=True)
         bindings = query.bindings(synthetic_bindings(query))
-        substitutions = {ox.Variable(k): v for k, v in bindings.items()}
+        text = with_values(query.text, bindings) if bindings else query.text
         medkg_times, raw_times, rows = [], [], 0
         engine.query(query.text, bindings, where=name)  # warm up both
-        list(store.query(query.text, substitutions=substitutions or None))
+        answer = store.query(text)
+        rows = len(list(answer)) if not isinstance(answer, ox.QueryBoolean) else 1
         for _ in range(repeat):  # alternate, so load hits both alike
             t = time.perf_counter()
             result = engine.query(query.text, bindings, where=name)
             medkg_times.append(time.perf_counter() - t)
             t = time.perf_counter()
-            answer = store.query(query.text, substitutions=substitutions or None)
+            answer = store.query(text)
             rows = len(list(answer)) if not isinstance(answer, ox.QueryBoolean) else 1
             raw_times.append(time.perf_counter() - t)
         print(json.dumps({"item": name, "medkg": statistics.median(medkg_times), "raw": statistics.median(raw_times),
@@ -222,8 +223,9 @@ def streamed(kind: str, args: list[str], limit: float) -> dict[str, Any]:
         proc.wait()
         if current is None:
             return results
+        stopped = proc.returncode == -9 and time.monotonic() - started >= limit
         results[current] = {"item": current, "seconds": time.monotonic() - started,
-                            "error": f"stopped after {limit:.0f} s"}
+                            "error": f"stopped after {limit:.0f} s" if stopped else f"failed (exit {proc.returncode})"}
 
 
 def free_port() -> int:
@@ -246,16 +248,21 @@ def wait_http(url: str, seconds: float) -> None:
 def throughput(endpoint: str, queries: list[str], clients: int, seconds: float) -> float:
     """Queries answered per second by ``clients`` threads, each POSTing the queries round-robin."""
     done = [0] * clients
+    errors: list[str] = []
     stop = time.monotonic() + seconds
 
     def client(k: int) -> None:
         i = k
         while time.monotonic() < stop:
             request = urllib.request.Request(endpoint, data=queries[i % len(queries)].encode(), headers={
-                "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
-            with urllib.request.urlopen(request, timeout=120) as response:
-                response.read()
-            done[k] += 1
+                "Content-Type": "application/sparql-query",
+                "Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
+            try:
+                with urllib.request.urlopen(request, timeout=300) as response:
+                    response.read()
+                done[k] += 1
+            except OSError as exc:  # an error answer (a timeout, say) is not counted
+                errors.append(f"{type(exc).__name__}: {exc}"[:120])
             i += 1
 
     threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
@@ -264,6 +271,8 @@ def throughput(endpoint: str, queries: list[str], clients: int, seconds: float) 
         thread.start()
     for thread in threads:
         thread.join()
+    if errors:
+        print(f"  {endpoint}: {len(errors)} error answers, e.g. {errors[0]}", file=sys.stderr)
     return sum(done) / (time.monotonic() - start)
 
 
@@ -353,10 +362,8 @@ def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}x" if b else "-"
 
 
-def run_size(label: str, work: Path, args: argparse.Namespace, out: list[str]) -> dict[str, Any]:
-    triples = parse_size(label)
-    sources = work / f"sources-{label}"
-    generate(sources, triples)
+def measure_build(label: str, sources: Path, work: Path, args: argparse.Namespace,
+                  out: list[str]) -> dict[str, Any]:
     builds, bases = [], []
     for k in range(args.repeat):
         builds.append(child("build", str(sources), str(work / f"medkg-{label}")))
@@ -387,7 +394,17 @@ def run_size(label: str, work: Path, args: argparse.Namespace, out: list[str]) -
                f"{base_t / first['triples'] * 1e6:.1f} | |")
     for note in first["notes"]:
         out.append(f"\nNote from the build: {note}")
-    summary = {"triples": first["triples"], "build": build_t, "base": base_t, "peak": peak}
+    return {"triples": first["triples"], "build": build_t, "base": base_t, "peak": peak}
+
+
+def run_size(label: str, work: Path, args: argparse.Namespace, out: list[str]) -> dict[str, Any]:
+    sources = work / f"sources-{label}"
+    summary: dict[str, Any] = {}
+    if args.no_build:  # measure the rest on the sources and N-Triples of an earlier run
+        out.append(f"\n### {label}: reusing {work / f'medkg-{label}' / 'medkg.nt'}\n")
+    else:
+        generate(sources, parse_size(label))
+        summary = measure_build(label, sources, work, args, out)
     if not args.no_exports:
         exports = streamed("exports", [str(sources), str(work / f"exports-{label}")], args.export_limit)
         out.append("\n| export (written once, after a build) | seconds | note |\n|---|---:|---|")
@@ -426,7 +443,7 @@ def main() -> None:
     ap.add_argument("--endpoint-seconds", type=float, default=20, help="how long the clients send queries")
     ap.add_argument("--work", type=Path, default=Path("/tmp/medkg-bench"), help="scratch folder")
     ap.add_argument("--markdown", type=Path, help="also write the report to this file")
-    for part in ("exports", "queries", "endpoint", "startup"):
+    for part in ("build", "exports", "queries", "endpoint", "startup"):
         ap.add_argument(f"--no-{part}", action="store_true", help=f"skip the {part} measurements")
     ap.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -446,7 +463,7 @@ def main() -> None:
     for label in args.size.split(","):
         print(f"size {label} ...", file=sys.stderr, flush=True)
         summaries[label] = run_size(label, work, args, out)
-    if len(summaries) > 1:
+    if len([s for s in summaries.values() if s]) > 1:
         out.append("\n### Growth\n\n| size | triples | build (s) | µs per triple | raw pyoxigraph (s) | ratio "
                    "| peak MB |\n|---|---:|---:|---:|---:|---:|---:|")
         for label, s in summaries.items():
