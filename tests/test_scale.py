@@ -162,6 +162,7 @@ def test_store_behaves_like_rdflib(graph: Graph) -> None:
     assert not list(g.triples((Literal("x"), None, None)))  # a literal subject matches nothing
 
 
+@pytest.mark.slow
 def test_large_graph_turtle_parses_back_and_is_deterministic(graph: Graph, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """Above the pretty-Turtle limit pyoxigraph writes the Turtle: same triples, same bytes every build."""
