@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, Graph, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib import RDF, RDFS, Graph, URIRef
 
-from .analysis import curie, entities, entity_classes, fact_properties
+from .analysis import axioms, curie, entities, entity_classes, fact_properties, paused_gc
 from .ladder import ladders, treatments_by_condition
 from .vocab import MEDKG
 
@@ -37,12 +36,8 @@ def fact_triples(graph: Graph) -> list[tuple[URIRef, URIRef, object]]:
 
 def unsourced(graph: Graph) -> list[tuple[URIRef, URIRef, object]]:
     """Facts without an ``owl:Axiom`` giving their source, section and evidence (the SHACL rule)."""
-    backed = set()
-    for axiom in graph.subjects(RDF.type, OWL.Axiom):
-        if all(graph.value(axiom, p) is not None for p in (DCTERMS.source, MEDKG.section, MEDKG.evidence)):
-            backed.add(
-                tuple(graph.value(axiom, p) for p in (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget))
-            )
+    with paused_gc():
+        backed = {a.fact for a in axioms(graph) if None not in (a.source, a.section, a.evidence)}
     return [t for t in fact_triples(graph) if t not in backed]
 
 
@@ -53,11 +48,10 @@ def stats_markdown(graph: Graph) -> str:
     missing = unsourced(graph)
     fact_set = set(facts)
     per_source: Counter[URIRef] = Counter()
-    for axiom in graph.subjects(RDF.type, OWL.Axiom):
-        key = tuple(graph.value(axiom, p) for p in (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget))
-        source = graph.value(axiom, DCTERMS.source)
-        if key in fact_set and isinstance(source, URIRef):
-            per_source[source] += 1
+    with paused_gc():
+        for axiom in axioms(graph):
+            if axiom.fact in fact_set and isinstance(axiom.source, URIRef):
+                per_source[axiom.source] += 1
     documents = {s for s in graph.subjects(RDF.type, MEDKG.SourceDocument) if isinstance(s, URIRef)}
     sources = sorted(documents | set(per_source))
 

@@ -94,22 +94,16 @@ class _Index:
         return self.by[predicate].get(subject, [])
 
 
-def _provenance(graph: Graph, curie: Any) -> dict[tuple[Any, Any, Any], list[dict[str, str]]]:
-    """What each source says about each fact (the owl:Axiom pattern of medkg.graph), sorted by source."""
-    keys = [(OWL.annotatedSource, "s"), (OWL.annotatedProperty, "p"), (OWL.annotatedTarget, "o"),
-            (DCTERMS.source, "source"), (MEDKG.section, "section"), (MEDKG.evidence, "evidence"),
-            (MEDKG.anchorText, "anchor"), (MEDKG.appliesWhen, "when")]
-    index = _Index(graph, [k for k, _ in keys])
-    found: dict[tuple[Any, Any, Any], list[dict[str, str]]] = {}
-    for axiom, sources in index.by[DCTERMS.source].items():
-        parts = {name: index.get(axiom, key) for key, name in keys}
-        if not (parts["s"] and parts["p"] and parts["o"]):
-            continue
-        record = {"source": curie(graph, sorted(sources, key=str)[0])}
-        record.update({name: _pick(parts[name]) for name in ("section", "evidence", "anchor", "when") if parts[name]})
-        found.setdefault((parts["s"][0], parts["p"][0], parts["o"][0]), []).append(record)
-    return {k: sorted(v, key=lambda r: (r["source"], r.get("section", ""), r.get("evidence", "")))
-            for k, v in found.items()}
+def _provenance(graph: Graph) -> dict[tuple[Any, Any, Any], list[dict[str, str]]]:
+    """What each source says about each fact (``medkg.analysis.provenance``), as page records:
+    ``source``, and ``section``, ``evidence``, ``anchor`` and ``when`` where the source gives them."""
+    from .analysis import Provenance, provenance
+
+    def record(p: Provenance) -> dict[str, str]:
+        texts = {"section": p.section, "evidence": p.evidence, "anchor": p.anchor, "when": p.applies_when}
+        return {"source": p.source, **{key: text for key, text in texts.items() if text}}
+
+    return {fact: [record(p) for p in provs] for fact, provs in provenance(graph).items()}
 
 
 def read_view(graph: Graph) -> View:
@@ -119,7 +113,7 @@ def read_view(graph: Graph) -> View:
     found = entities(graph)
     classes = entity_classes(graph)
     relations, literals = fact_properties(graph)
-    provs = _provenance(graph, curie)
+    provs = _provenance(graph)
     ids = {iri: curie(graph, iri) for iri in found}
     id_props = [(p, name.replace("_matches", " match")) for name, p in MATCHES.items()]
     id_props.append((HAS_DBXREF, "cross-reference"))
