@@ -152,6 +152,7 @@ PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX medkg: <https://w3id.org/medkg/vocab/>
 SELECT ?a ?s ?p ?o ?source ?section ?evidence ?anchor ?when WHERE {
+  %s
   ?a owl:annotatedProperty ?p ; a owl:Axiom ; owl:annotatedSource ?s ; owl:annotatedTarget ?o .
   OPTIONAL { ?a dcterms:source ?source }
   OPTIONAL { ?a medkg:section ?section }
@@ -186,34 +187,35 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def axioms(graph: Graph) -> list[Axiom]:
-    """Every ``owl:Axiom`` with an annotated source, property and target, in the store's order."""
+def axioms(graph: Graph, predicate: URIRef | None = None) -> list[Axiom]:
+    """Every ``owl:Axiom`` with an annotated source, property and target (that property only, when
+    given), in the store's order."""
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
     from .fastgraph import MedkgStore
 
     if isinstance(graph.store, MedkgStore) and graph.identifier == DATASET_DEFAULT_GRAPH_ID:
-        return _axioms_by_query(graph)
-    return _axioms_by_predicate(graph)  # any other rdflib graph, whatever its terms
+        return _axioms_by_query(graph, predicate)
+    return _axioms_by_predicate(graph, predicate)  # any other rdflib graph, whatever its terms
 
 
 _AXIOM_PARTS = (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget, DCTERMS.source,
                 MEDKG.section, MEDKG.evidence, MEDKG.anchorText, MEDKG.appliesWhen)
 
 
-def _axioms_by_predicate(graph: Graph) -> list[Axiom]:
+def _axioms_by_predicate(graph: Graph, predicate: URIRef | None) -> list[Axiom]:
     """``axioms`` through rdflib, each predicate read in one pass."""
     tables: list[dict[Node, list[Node]]] = []
-    for predicate in _AXIOM_PARTS:
+    for part in _AXIOM_PARTS:
         table: dict[Node, list[Node]] = {}
-        for subject, value in graph.subject_objects(predicate):
+        for subject, value in graph.subject_objects(part):
             table.setdefault(subject, []).append(value)
         tables.append(table)
     typed = set(graph.subjects(RDF.type, OWL.Axiom))
     found = []
     for axiom in tables[0]:
         s, p, o, source, *texts = (min(t[axiom], key=str) if axiom in t else None for t in tables)
-        if axiom in typed and s is not None and p is not None and o is not None:
+        if axiom in typed and s is not None and p is not None and o is not None and predicate in (None, p):
             found.append(Axiom((s, p, o), source, *(None if text is None else str(text) for text in texts)))
     return found
 
@@ -224,13 +226,14 @@ def _smaller(a: Any, b: Any) -> Any:
     return a if a.value <= b.value else b
 
 
-def _axioms_by_query(graph: Graph) -> list[Axiom]:
+def _axioms_by_query(graph: Graph, predicate: URIRef | None) -> list[Axiom]:
     """``axioms`` by one SPARQL query on the graph's own pyoxigraph store."""
     import pyoxigraph
 
     from .fastgraph import _from_ox, as_store
 
-    solutions = as_store(graph).query(_AXIOMS, default_graph=pyoxigraph.DefaultGraph())
+    query = _AXIOMS % ("" if predicate is None else f"VALUES ?p {{ <{predicate}> }}")
+    solutions = as_store(graph).query(query, default_graph=pyoxigraph.DefaultGraph())
     assert isinstance(solutions, pyoxigraph.QuerySolutions)
     rows: dict[str, list[Any]] = {}
     for row in solutions:
@@ -266,19 +269,20 @@ class Provenance:
     applies_when: str
 
 
-def provenance(graph: Graph) -> dict[tuple[Node, Node, Node], list[Provenance]]:
-    """Every ``owl:Axiom`` carrying a ``dcterms:source``, by the triple it annotates, sorted by source.
+def provenance(graph: Graph, predicate: URIRef | None = None) -> dict[tuple[Node, Node, Node], list[Provenance]]:
+    """Every ``owl:Axiom`` carrying a ``dcterms:source``, by the triple it annotates (facts of
+    ``predicate`` only, when given), sorted by source.
 
     The one reader of the provenance pattern: the property graph, the ladder, the statistics and
     the HTML pages all take it from here."""
     with paused_gc():
-        return _provenance(graph)
+        return _provenance(graph, predicate)
 
 
-def _provenance(graph: Graph) -> dict[tuple[Node, Node, Node], list[Provenance]]:
+def _provenance(graph: Graph, predicate: URIRef | None) -> dict[tuple[Node, Node, Node], list[Provenance]]:
     curies: dict[Node, str] = {}
     found: dict[tuple[Node, Node, Node], list[Provenance]] = defaultdict(list)
-    for axiom in axioms(graph):
+    for axiom in axioms(graph, predicate):
         if axiom.source is None:
             continue
         source = curies.get(axiom.source)

@@ -74,7 +74,7 @@ def ladders(graph: Graph) -> dict[URIRef, Ladder]:
     """The treatment ladder of every condition that has one, by condition IRI."""
     import networkx as nx
 
-    provs = provenance(graph)
+    provs = provenance(graph, MEDKG.escalatesTo)
     # indexed by the treatment escalated from: looping over every escalatesTo for every
     # condition took 18 s on a million-triple graph
     escalations: dict[Node, list[Node]] = defaultdict(list)
