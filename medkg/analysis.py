@@ -78,14 +78,30 @@ def local_id(iri: Node) -> str:
     return str(iri)[len(str(ENTITY)) :]
 
 
-def _text(graph: Graph, subject: Node, predicate: URIRef) -> str:
-    """One value as text; the smallest when there are several, so the result never varies."""
-    values = sorted(str(v) for v in graph.objects(subject, predicate))
-    return values[0] if values else ""
+def objects_by_subject(graph: Graph, predicate: URIRef) -> dict[Node, list[Node]]:
+    """The objects of ``predicate``, by subject, read in one pass: asking for each subject's
+    objects costs a lookup each time, ten times as much on a big graph."""
+    table: dict[Node, list[Node]] = {}
+    for subject, value in graph.subject_objects(predicate):
+        table.setdefault(subject, []).append(value)
+    return table
 
 
-def _texts(graph: Graph, subject: Node, predicate: URIRef) -> list[str]:
-    return sorted({str(v) for v in graph.objects(subject, predicate)}, key=lambda s: (s.casefold(), s))
+class _Index:
+    """The objects of a few predicates, by subject, each predicate read in one pass."""
+
+    def __init__(self, graph: Graph, predicates: list[URIRef]) -> None:
+        self.by = {predicate: objects_by_subject(graph, predicate) for predicate in predicates}
+
+    def get(self, subject: Node, predicate: URIRef) -> list[Node]:
+        return self.by[predicate].get(subject, [])
+
+    def text(self, subject: Node, predicate: URIRef) -> str:
+        """One value as text; the smallest when there are several, so the result never varies."""
+        return min((str(v) for v in self.get(subject, predicate)), default="")
+
+    def texts(self, subject: Node, predicate: URIRef) -> list[str]:
+        return sorted({str(v) for v in self.get(subject, predicate)}, key=lambda s: (s.casefold(), s))
 
 
 def _snake(name: str) -> str:
@@ -205,12 +221,7 @@ _AXIOM_PARTS = (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget,
 
 def _axioms_by_predicate(graph: Graph, predicate: URIRef | None) -> list[Axiom]:
     """``axioms`` through rdflib, each predicate read in one pass."""
-    tables: list[dict[Node, list[Node]]] = []
-    for part in _AXIOM_PARTS:
-        table: dict[Node, list[Node]] = {}
-        for subject, value in graph.subject_objects(part):
-            table.setdefault(subject, []).append(value)
-        tables.append(table)
+    tables = [objects_by_subject(graph, part) for part in _AXIOM_PARTS]
     typed = set(graph.subjects(RDF.type, OWL.Axiom))
     found = []
     for axiom in tables[0]:
@@ -323,34 +334,41 @@ def fact_id(subject: Node, predicate: Node, target: Node) -> str:
 
 def property_graph(graph: Graph) -> PropertyGraph:
     """The entities and their relations as a property graph; see the module docstring."""
+    with paused_gc():
+        return _property_graph(graph)
+
+
+def _property_graph(graph: Graph) -> PropertyGraph:
     relations, literals = fact_properties(graph)
     provs = provenance(graph)
     classes = entity_classes(graph)
     found = entities(graph)
+    index = _Index(graph, [RDFS.label, DEFINITION, SKOS.altLabel, MEDKG.brandName, MEDKG.mentionedIn, HAS_DBXREF,
+                           *MATCHES.values(), *literals, MEDKG.ladderStep, MEDKG.forCondition, MEDKG.stepNumber])
     nodes = []
     for iri, cls in found.items():
         attrs: dict[str, Any] = {
             "iri": str(iri),
-            "label": _text(graph, iri, RDFS.label),
+            "label": index.text(iri, RDFS.label),
             "type": curie(graph, cls).split(":", 1)[1],
             "types": [curie(graph, c).split(":", 1)[1] for c in classes[cls]],
-            "type_label": _text(graph, cls, RDFS.label),
-            "definition": _text(graph, iri, DEFINITION),
-            "synonyms": _texts(graph, iri, SKOS.altLabel),
-            "brand_names": _texts(graph, iri, MEDKG.brandName),
-            "sources": sorted(curie(graph, s) for s in graph.objects(iri, MEDKG.mentionedIn)),
-            "xrefs": sorted(str(x) for x in graph.objects(iri, HAS_DBXREF)),
+            "type_label": index.text(cls, RDFS.label),
+            "definition": index.text(iri, DEFINITION),
+            "synonyms": index.texts(iri, SKOS.altLabel),
+            "brand_names": index.texts(iri, MEDKG.brandName),
+            "sources": sorted(curie(graph, s) for s in index.get(iri, MEDKG.mentionedIn)),
+            "xrefs": sorted(str(x) for x in index.get(iri, HAS_DBXREF)),
         }
         for name, prop in MATCHES.items():
-            attrs[name] = sorted(curie(graph, o) for o in graph.objects(iri, prop))
+            attrs[name] = sorted(curie(graph, o) for o in index.get(iri, prop))
         for prop in literals:
-            attrs.update(_literal_attrs(graph, iri, prop, provs))
-        attrs.update(_ladder_attrs(graph, iri))
+            attrs.update(_literal_attrs(graph, iri, prop, index.get(iri, prop), provs))
+        attrs.update(_ladder_attrs(index, iri))
         nodes.append((curie(graph, iri), {k: v for k, v in attrs.items() if v not in ("", [], None)}))
     edges = []
     for prop in relations:
         name = curie(graph, prop).split(":", 1)[1]
-        label = _text(graph, prop, RDFS.label)
+        label = min((str(v) for v in graph.objects(prop, RDFS.label)), default="")
         for s, o in graph.subject_objects(prop):
             if s not in found or o not in found:
                 continue
@@ -361,25 +379,26 @@ def property_graph(graph: Graph) -> PropertyGraph:
     return PropertyGraph(nodes, edges)
 
 
-def _literal_attrs(graph: Graph, iri: URIRef, prop: URIRef, provs: dict[Any, list[Provenance]]) -> dict[str, Any]:
-    values = sorted(graph.objects(iri, prop), key=lambda v: (str(v), str(getattr(v, "datatype", ""))))
+def _literal_attrs(
+    graph: Graph, iri: URIRef, prop: URIRef, objects: list[Node], provs: dict[Any, list[Provenance]]
+) -> dict[str, Any]:
+    values = sorted(objects, key=lambda v: (str(v), str(getattr(v, "datatype", ""))))
     if not values:
         return {}
     name = _snake(curie(graph, prop).split(":", 1)[1])
     plain = [v.toPython() if isinstance(v, Literal) and v.datatype == XSD.boolean else str(v) for v in values]
     attrs: dict[str, Any] = {name: plain[0] if len(plain) == 1 else plain}
-    axioms = [p for v in values for p in provs.get((iri, prop, v), [])]
-    attrs.update(_provenance_attrs(axioms, prefix=name + "_"))
+    stated = [p for v in values for p in provs.get((iri, prop, v), [])]
+    attrs.update(_provenance_attrs(stated, prefix=name + "_"))
     return attrs
 
 
-def _ladder_attrs(graph: Graph, iri: URIRef) -> dict[str, int]:
+def _ladder_attrs(index: _Index, iri: URIRef) -> dict[str, int]:
     attrs = {}
-    for step in graph.objects(iri, MEDKG.ladderStep):
-        condition = graph.value(step, MEDKG.forCondition)
-        number = graph.value(step, MEDKG.stepNumber)
-        if condition is not None and isinstance(number, Literal):
-            attrs[f"ladder_step_{local_id(condition)}"] = int(number.toPython())
+    for step in index.get(iri, MEDKG.ladderStep):
+        conditions, numbers = index.get(step, MEDKG.forCondition), index.get(step, MEDKG.stepNumber)
+        if conditions and numbers and isinstance(numbers[0], Literal):
+            attrs[f"ladder_step_{local_id(conditions[0])}"] = int(numbers[0].toPython())
     return dict(sorted(attrs.items()))
 
 
