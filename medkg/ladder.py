@@ -74,18 +74,19 @@ def ladders(graph: Graph) -> dict[URIRef, Ladder]:
     """The treatment ladder of every condition that has one, by condition IRI."""
     import networkx as nx
 
-    provs = provenance(graph, MEDKG.escalatesTo)
+    escalates = MEDKG.escalatesTo  # a Namespace makes a new URIRef on each access
+    provs = provenance(graph, escalates)
     # indexed by the treatment escalated from: looping over every escalatesTo for every
     # condition took 18 s on a million-triple graph
     escalations: dict[Node, list[Node]] = defaultdict(list)
-    for s, o in sorted(graph.subject_objects(MEDKG.escalatesTo)):
+    for s, o in sorted(graph.subject_objects(escalates)):
         escalations[s].append(o)
     found = {}
     for condition, treatments in treatments_by_condition(graph).items():
         dag = nx.DiGraph()
-        members = sorted(treatments)
-        dag.add_nodes_from(members)
-        dag.add_edges_from((s, o) for s in members for o in escalations.get(s, ()) if o in treatments)
+        nodes = sorted(treatments)
+        dag.add_nodes_from(nodes)
+        dag.add_edges_from((s, o) for s in nodes for o in escalations.get(s, ()) if o in treatments)
         if dag.number_of_edges() == 0:
             continue
         steps = []
@@ -95,7 +96,7 @@ def ladders(graph: Graph) -> dict[URIRef, Ladder]:
                 p.applies_when
                 for member in members
                 for target in dag.successors(member)
-                for p in provs.get((member, MEDKG.escalatesTo, target), [])
+                for p in provs.get((member, escalates, target), [])
                 if p.applies_when
             }
             steps.append(Step(number, tuple(members), tuple(sorted(when))))

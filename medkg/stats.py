@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, URIRef
 
-from .analysis import axioms, curie, entities, entity_classes, fact_properties, paused_gc
+from .analysis import Axiom, axioms, curie, entities, entity_classes, fact_properties, paused_gc
 from .ladder import ladders, treatments_by_condition
 from .vocab import MEDKG
 
@@ -37,21 +37,26 @@ def fact_triples(graph: Graph) -> list[tuple[URIRef, URIRef, object]]:
 def unsourced(graph: Graph) -> list[tuple[URIRef, URIRef, object]]:
     """Facts without an ``owl:Axiom`` giving their source, section and evidence (the SHACL rule)."""
     with paused_gc():
-        backed = {a.fact for a in axioms(graph) if None not in (a.source, a.section, a.evidence)}
-    return [t for t in fact_triples(graph) if t not in backed]
+        return _unsourced(fact_triples(graph), axioms(graph))
+
+
+def _unsourced(facts: list[tuple[URIRef, URIRef, object]], stated: list[Axiom]) -> list[tuple[URIRef, URIRef, object]]:
+    backed = {a.fact for a in stated if None not in (a.source, a.section, a.evidence)}
+    return [t for t in facts if t not in backed]
 
 
 def stats_markdown(graph: Graph) -> str:
     """The statistics report as Markdown."""
     found = entities(graph)
     facts = fact_triples(graph)
-    missing = unsourced(graph)
+    with paused_gc():
+        stated = axioms(graph)
+    missing = _unsourced(facts, stated)
     fact_set = set(facts)
     per_source: Counter[URIRef] = Counter()
-    with paused_gc():
-        for axiom in axioms(graph):
-            if axiom.fact in fact_set and isinstance(axiom.source, URIRef):
-                per_source[axiom.source] += 1
+    for axiom in stated:
+        if axiom.fact in fact_set and isinstance(axiom.source, URIRef):
+            per_source[axiom.source] += 1
     documents = {s for s in graph.subjects(RDF.type, MEDKG.SourceDocument) if isinstance(s, URIRef)}
     sources = sorted(documents | set(per_source))
 
@@ -98,9 +103,8 @@ def stats_markdown(graph: Graph) -> str:
 
     computed = ladders(graph)
     treated = treatments_by_condition(graph)
-    conditions = [
-        iri for iri, cls in found.items() if MEDKG.Condition in graph.transitive_objects(cls, RDFS.subClassOf)
-    ]
+    condition_classes = {cls for cls, ancestry in classes.items() if MEDKG.Condition in ancestry}
+    conditions = [iri for iri, cls in found.items() if cls in condition_classes]
     rows = []
     for condition in conditions:
         ladder = computed.get(condition)
