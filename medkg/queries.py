@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import sparqltext
 from .errors import MedkgError
 
 if TYPE_CHECKING:
@@ -210,7 +211,7 @@ def parse(text: str, *, name: str, where: str) -> NamedQuery:
         if kind not in KINDS:
             raise QueryError(f"{where}:{number}: parameter {pname} has unknown kind {kind!r} "
                              f"(choose from {', '.join(KINDS)})")
-        if not re.search(rf"[?$]{pname}\b", _strip_comments(text)):
+        if pname not in sparqltext.variables(text):
             raise QueryError(f"{where}:{number}: parameter {pname} is not used in the query")
         declared.append(Param(pname, kind, default, description))
     query = NamedQuery(name, fields.get("title", name), fields.get("description", ""), tuple(declared), text, where)
@@ -251,81 +252,13 @@ def resolve(spec: str, folder: Path = QUERIES) -> NamedQuery:
     raise QueryError(f"no named query or query file {spec!r} ({hint})")
 
 
-# ---------------------------------------------------------------- VALUES for remote endpoints
-
-_TOKEN = re.compile(r'''
-    (?P<comment>\#[^\n]*)
-  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
-               |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$]\w+)
-  | (?P<word>[A-Za-z_][\w-]*(?::[\w.%-]*)?|:[\w.%-]*)
-  | (?P<brace>[{}])
-  | (?P<other>\S)
-''', re.X | re.S)
-
-
-def _strip_comments(text: str) -> str:
-    parts, end = [], 0
-    for match in _TOKEN.finditer(text):
-        if match.lastgroup == "comment":
-            parts.append(text[end:match.start()])
-            end = match.end()
-    return "".join(parts) + text[end:]
-
-
-def declared_prefixes(text: str) -> dict[str, str]:
-    """``PREFIX name: <iri>`` declarations of a query's prologue."""
-    tokens = [m.group() for m in _TOKEN.finditer(text) if m.lastgroup != "comment"]
-    found = {}
-    for keyword, name, iri in zip(tokens, tokens[1:], tokens[2:], strict=False):
-        if keyword.upper() == "PREFIX" and name.endswith(":") and iri.startswith("<"):
-            found[name[:-1]] = iri[1:-1]
-    return found
-
-
-def has_keyword(text: str, keyword: str) -> bool:
-    """Whether the SPARQL text uses the keyword (outside comments, strings and IRIs)."""
-    return any(m.lastgroup == "word" and m.group().upper() == keyword.upper() for m in _TOKEN.finditer(text))
-
-
-def where_position(text: str) -> int:
-    """The offset just after the ``{`` that opens the query's WHERE clause."""
-    form = ""
-    previous: list[str] = []
-    depth = 0
-    for match in _TOKEN.finditer(text):
-        kind, token = match.lastgroup, match.group()
-        if kind == "comment":
-            continue
-        upper = token.upper()
-        if kind == "word" and depth == 0 and not form and upper in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-            form = upper
-        elif token == "{":
-            if depth == 0 and form:
-                if form == "CONSTRUCT" and previous[-1:] == ["CONSTRUCT"]:
-                    pass  # the template, not the pattern
-                elif form == "CONSTRUCT" and previous[-2:] == ["CONSTRUCT", "WHERE"]:
-                    raise QueryError("parameters cannot be bound in the short form CONSTRUCT WHERE { ... }; "
-                                     "write CONSTRUCT { template } WHERE { pattern }")
-                else:
-                    return match.end()
-            depth += 1
-        elif token == "}":
-            depth -= 1
-        previous.append(upper if kind == "word" else token)
-    raise QueryError("the query has no WHERE clause to bind parameters in")
-
-
 def with_values(text: str, bindings: Mapping[str, Term]) -> str:
-    """The query with its bindings as ``VALUES`` at the start of the WHERE clause.
+    """The query with each binding as a ``VALUES`` block of RDF terms (see ``medkg.sparqltext``)."""
+    try:
+        return sparqltext.with_values(text, {name: str(term) for name, term in bindings.items()})
+    except ValueError as exc:
+        raise QueryError(str(exc)) from exc
 
-    Each value is written as an escaped N-Triples term (pyoxigraph validated the IRI and escapes
-    the literal), so a quote, ``}`` or ``#`` in a value stays inside that term.
-    """
-    if not bindings:
-        return text
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(str(term) for term in bindings.values())
-    at = where_position(text)
-    return f"{text[:at]} VALUES ({names}) {{ ({terms}) }}{text[at:]}"
+
+declared_prefixes = sparqltext.declared_prefixes
+has_keyword = sparqltext.has_keyword

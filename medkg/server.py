@@ -100,6 +100,7 @@ class Handler(BaseHTTPRequestHandler):
     server: Endpoint
     protocol_version = "HTTP/1.1"
     server_version = "medkg"
+    timeout = 60  # seconds a connection may stay idle or trickle its request, so threads are not held
 
     def end_headers(self) -> None:
         for name, value in CORS:

@@ -399,6 +399,21 @@ def test_values_go_at_the_start_of_the_where_clause(text: str, expected: str) ->
     pyoxigraph.Store().query(bound)  # still SPARQL
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("SELECT ?x WHERE { ?x ?p ?o OPTIONAL { ?x ?q ?r } }", "OPTIONAL { VALUES (?x) { (<http://e/a>) } ?x ?q ?r }"),
+    ("SELECT ?x WHERE { ?x ?p ?o MINUS { ?x ?q ?r } }", "MINUS { VALUES (?x) { (<http://e/a>) } ?x ?q ?r }"),
+    ("SELECT ?x WHERE { { ?x ?p ?o } UNION { ?o ?p ?x } }", "UNION { VALUES (?x) { (<http://e/a>) } ?o ?p ?x }"),
+    ("SELECT ?x WHERE { ?x ?p ?o OPTIONAL { ?o ?q ?r } }", "OPTIONAL { ?o ?q ?r }"),  # no ?x in it
+    ("SELECT ?x WHERE { VALUES ?y { 1 2 } ?x ?p ?y }", "VALUES ?y { 1 2 }"),  # data, not a group
+    ("SELECT ?x WHERE { VALUES (?y ?z) { (1 2) } ?x ?p ?y }", "VALUES (?y ?z) { (1 2) }"),
+    ("ASK { { SELECT ?x { ?x ?p ?o } } }", "{ SELECT ?x { VALUES (?x) { (<http://e/a>) } ?x ?p ?o } }"),
+])
+def test_values_go_into_every_group_that_uses_the_parameter(text: str, expected: str) -> None:
+    bound = with_values(text, {"x": pyoxigraph.NamedNode("http://e/a")})
+    assert expected in bound
+    pyoxigraph.Store().query(bound)
+
+
 @pytest.mark.parametrize(("text", "error"), [
     ("CONSTRUCT WHERE { ?x ?p ?o }", "short form CONSTRUCT WHERE"),
     ("DESCRIBE ?x", "no WHERE clause"),
