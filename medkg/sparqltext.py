@@ -104,13 +104,13 @@ def groups(text: str) -> list[Group]:
             elif _after_values(words, i) or after == "SELECT":
                 stack.append(None)
             else:
-                group = Group(token.end, where=not stack and bool(form))
-                found.append(group)
-                stack.append(group)
+                opened = Group(token.end, where=not stack and bool(form))
+                found.append(opened)
+                stack.append(opened)
         elif token.text == "}" and stack:
-            group = stack.pop()
-            if group is not None:
-                group.closes = token.start
+            closed = stack.pop()
+            if closed is not None:
+                closed.closes = token.start
     where = [g for g in found if g.where]
     if not where:
         raise ValueError("the query has no WHERE clause to bind parameters in")

@@ -11,10 +11,10 @@ from .query import add_data_option
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "push", help="load the graph into a triple store (Graph Store Protocol)",
-        description="Upload the graph of the curated sources (or --data FILE) to a SPARQL 1.1 Graph Store "
-                    "Protocol endpoint: Oxigraph's /store, Fuseki's /<dataset>/data, Virtuoso's "
-                    "/sparql-graph-crud, GraphDB's /repositories/<id>/rdf-graphs/service. The target graph is "
-                    "replaced (HTTP PUT) unless --append (POST).",
+        description="Upload the graph of the curated sources (or --data FILE) to a SPARQL 1.1 Graph\n"
+                    "Store Protocol endpoint: Oxigraph's /store, Fuseki's /<dataset>/data, Virtuoso's\n"
+                    "/sparql-graph-crud, GraphDB's /repositories/<id>/rdf-graphs/service. The target\n"
+                    "graph is replaced (HTTP PUT) unless --append (POST).",
         epilog="example:\n  oxigraph serve --location db --bind 127.0.0.1:7878 &\n"
                "  medkg push --endpoint http://127.0.0.1:7878/store\n"
                "  medkg query treatments --endpoint http://127.0.0.1:7878/query",

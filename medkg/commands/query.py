@@ -21,9 +21,10 @@ def add_data_option(parser: argparse.ArgumentParser) -> None:
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "query", help="run a named query, a .rq file or SPARQL text",
-        description="Run QUERY on the graph of the curated sources (or --data FILE, or a remote --endpoint) "
-                    "and print the answer. QUERY is the name of a query in queries/ (see `medkg queries`), a "
-                    ".rq file, or SPARQL text. Parameters are bound as RDF terms, never pasted into the text.",
+        description="Run QUERY on the graph of the curated sources (or --data FILE, or a remote\n"
+                    "--endpoint) and print the answer. QUERY is the name of a query in queries/ (see\n"
+                    "`medkg queries`), a .rq file, or SPARQL text. Parameters are bound as RDF terms,\n"
+                    "never pasted into the text.",
         epilog="examples:\n  medkg query treatments -p condition=pain\n  medkg query next-step -p treatment=tizanidine "
                "--format csv\n  medkg query 'SELECT ?s WHERE { ?s a <https://w3id.org/medkg/vocab/Device> }'\n"
                "  medkg query treatments --endpoint http://127.0.0.1:7878/query",
