@@ -9,9 +9,9 @@ the field above::
     # param: ?condition entity = spasticity -- the condition to treat
 
 A parameter has a kind (a key of ``KINDS``) that says how a value typed by a user becomes an RDF
-term, an optional default (without one the variable stays free) and a description. Values are
-bound as RDF terms by the query engine, never pasted into the query text; for a remote endpoint
-``with_values`` adds them as a ``VALUES`` block of escaped terms at the start of the WHERE clause.
+term, an optional default (without one the variable stays free) and a description. Values become
+RDF terms that pyoxigraph builds and checks, never text pasted into the query: ``with_values``
+joins them as ``VALUES`` blocks (``medkg.sparqltext``), locally and for a remote endpoint.
 
     QueryError(MedkgError, ValueError)        a query or a parameter value is wrong
     └── SparqlSyntaxError(QueryError)         the text is not SPARQL; carries line and column
