@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
 
 from . import sources as source_files
+from .analysis import paused_gc
 from .errors import Problem, ValidationError
 from .exports import EXPORTS, write_exports
 from .fastgraph import build_graph
@@ -52,19 +51,6 @@ def shacl_limit() -> int | None:
     return value if value > 0 else None
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Building makes millions of objects and no reference cycles: the cyclic collector would
-    re-scan them all, again and again (a third of the time at a million triples)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def make_graph(
     sources_dir: Path = DEFAULT_SOURCES,
     ontology_dir: Path = DEFAULT_ONTOLOGY,
@@ -73,7 +59,7 @@ def make_graph(
     progress: Callable[[str], None] = lambda _: None,
 ) -> tuple[KnowledgeBase, Graph]:
     """Validated knowledge base and its graph, checked against the SHACL shapes (up to ``shacl_limit()`` triples)."""
-    with _gc_paused():
+    with paused_gc():
         schema = load_schema(ontology_dir / "medkg.ttl")
         kb = load_knowledge(sources_dir, schema)
         graph = add_ladder_steps(build_graph(kb, schema))  # derived ladder steps, before any export
