@@ -38,7 +38,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 from rdflib.term import Node
 
-from .vocab import DEFINITION, ENTITY, MEDKG, ROOT_CLASS, SOURCE
+from .vocab import DEFINITION, ENTITY, MEDKG, ROOT_CLASS, SOURCE, curated_properties
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -113,20 +113,9 @@ def _ours(node: Node | None) -> bool:
 
 
 def fact_properties(graph: Graph) -> tuple[list[URIRef], list[URIRef]]:
-    """The curated relations and literal-valued properties: object and datatype properties of the
-    schema that have a domain and a range and are not filled in by the reasoner (an inverse or a
-    transitive property), the same rule as ``medkg.vocab.load_schema``."""
-    found: tuple[list[URIRef], list[URIRef]] = ([], [])
-    for kind, bucket in ((OWL.ObjectProperty, found[0]), (OWL.DatatypeProperty, found[1])):
-        for prop in graph.subjects(RDF.type, kind):
-            if not (isinstance(prop, URIRef) and _ours(prop) and _ours(graph.value(prop, RDFS.domain))):
-                continue
-            if graph.value(prop, RDFS.range) is None or graph.value(prop, OWL.inverseOf) is not None:
-                continue
-            if (prop, RDF.type, OWL.TransitiveProperty) in graph:
-                continue
-            bucket.append(prop)
-    return sorted(found[0]), sorted(found[1])
+    """The curated relations and literal-valued properties (``medkg.vocab.curated_properties``)."""
+    found = curated_properties(graph)
+    return [p for p, is_object in found if is_object], [p for p, is_object in found if not is_object]
 
 
 def entity_classes(graph: Graph) -> dict[URIRef, list[URIRef]]:

@@ -85,10 +85,12 @@ def write_jsonld(graph: Graph, path: Path) -> None:
 
 
 def dumps(graph: Graph, name: str) -> str:
-    """An export as text, through the same writer that writes the file."""
+    """A single-file export as text, through the same writer that writes the file."""
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / Path(EXPORTS[name].path).name
         EXPORTS[name].write(graph, target)
+        if target.is_dir():
+            raise ValueError(f"export {name!r} writes a folder ({EXPORTS[name].path}/), not one text")
         return target.read_text(encoding="utf-8")
 
 

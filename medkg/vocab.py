@@ -83,6 +83,20 @@ def _derived(graph: Graph, prop: URIRef) -> bool:
     return (prop, RDF.type, OWL.TransitiveProperty) in graph or graph.value(prop, OWL.inverseOf) is not None
 
 
+def curated_properties(graph: Graph) -> list[tuple[URIRef, bool]]:
+    """The properties sources may state, each with whether it links two entities (an object
+    property): medkg properties with a domain and a range that the reasoner does not fill in.
+    Inverses and transitive super-properties exist for the reasoner and are never curated."""
+    found = []
+    for kind, is_object in ((OWL.ObjectProperty, True), (OWL.DatatypeProperty, False)):
+        for prop in graph.subjects(RDF.type, kind):
+            if not (isinstance(prop, URIRef) and _ours(prop) and _ours(graph.value(prop, RDFS.domain))):
+                continue
+            if isinstance(graph.value(prop, RDFS.range), URIRef) and not _derived(graph, prop):
+                found.append((prop, is_object))
+    return sorted(found)
+
+
 def load_schema(path: Path) -> Schema:
     """Read the schema Turtle file and index its classes and properties."""
     graph = Graph()
@@ -93,18 +107,10 @@ def load_schema(path: Path) -> Schema:
             parents[_local(cls)] = {_local(p) for p in graph.objects(cls, RDFS.subClassOf) if _ours(p)}
     ancestors = {c: frozenset(_closure(c, parents)) for c in parents}
     properties = {}
-    for kind, is_object in ((OWL.ObjectProperty, True), (OWL.DatatypeProperty, False)):
-        for prop in graph.subjects(RDF.type, kind):
-            domain = graph.value(prop, RDFS.domain)
-            rng = graph.value(prop, RDFS.range)
-            # Only properties with a domain and a range are stated in sources; inverses and
-            # transitive super-properties exist for the reasoner and are never curated.
-            if not (isinstance(prop, URIRef) and _ours(prop) and _ours(domain) and isinstance(rng, URIRef)):
-                continue
-            if _derived(graph, prop):
-                continue
-            rng_name = _local(rng) if is_object else str(rng)[len(str(XSD)) :]
-            properties[_local(prop)] = Property(_local(prop), prop, is_object, _local(domain), rng_name)
+    for prop, is_object in curated_properties(graph):
+        domain, rng = graph.value(prop, RDFS.domain), graph.value(prop, RDFS.range)
+        rng_name = _local(rng) if is_object else str(rng)[len(str(XSD)) :]
+        properties[_local(prop)] = Property(_local(prop), prop, is_object, _local(domain), rng_name)
     defined = frozenset(_local(c) for c in graph.subjects(OWL.equivalentClass, None) if _ours(c))
     return Schema(graph, ancestors, dict(sorted(properties.items())), defined)
 
